@@ -1,0 +1,122 @@
+// One zod schema over the environment, parsed once at start-up; a wrong value names the variable.
+import path from 'node:path';
+import { z } from 'zod';
+import { AppError } from './errors.ts';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+  .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+
+const csv = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
+export const EnvSchema = z.object({
+  DATA_DIR: z.string().min(1).default('./data'),
+  SURREAL_URL: z
+    .string()
+    .regex(/^(surrealkv|mem|ws|wss|http|https|rocksdb):\/\//, 'must start with surrealkv://, mem://, ws(s):// or http(s)://')
+    .optional(),
+  SURREAL_NAMESPACE: z.string().min(1).default('curator'),
+  SURREAL_DATABASE: z.string().min(1).default('main'),
+  SURREAL_USER: z.string().optional(),
+  SURREAL_PASS: z.string().optional(),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DEMO_SEED: z.enum(['auto', 'off']).default('auto'),
+  MAX_PIXELS_MP: z.coerce.number().positive().max(1000).default(100),
+  MAX_FILE_MB: z.coerce.number().positive().max(4096).default(200),
+  URL_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  URL_FETCH_MAX_MB: z.coerce.number().positive().max(4096).default(50),
+  URL_FETCH_MAX_REDIRECTS: z.coerce.number().int().min(0).max(20).default(5),
+  URL_ALLOW_HOSTS: csv.default([]),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: z.url().optional(),
+  OPENAI_MODEL: z.string().min(1).optional(),
+  AGENT_MAX_STEPS: z.coerce.number().int().min(1).max(50).default(8),
+  AGENT_MEMORY_TOKENS: z.coerce.number().int().min(256).max(1_000_000).default(6000),
+  MCP_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  MCP_ALLOWED_HOSTS: csv.default([]),
+  MCP_ALLOWED_ORIGINS: csv.default([]),
+  APPROVAL_TTL_MINUTES: z.coerce.number().int().min(1).max(60 * 24 * 30).default(60 * 24),
+});
+
+export type Env = Partial<Record<keyof z.input<typeof EnvSchema>, string>>;
+
+export interface Config {
+  dataDir: string;
+  blobDir: string;
+  surreal: { url: string; namespace: string; database: string; user?: string; pass?: string };
+  http: { host: string; port: number; publicUrl?: string };
+  logLevel: z.output<typeof EnvSchema>['LOG_LEVEL'];
+  demoSeed: 'auto' | 'off';
+  limits: { maxPixels: number; maxFileBytes: number };
+  urlFetch: { timeoutMs: number; maxBytes: number; maxRedirects: number; allowHosts: string[] };
+  llm: { apiKey?: string; baseUrl?: string; model?: string; maxSteps: number; memoryTokens: number };
+  mcp: { token?: string; allowedHosts: string[]; allowedOrigins: string[] };
+  approvals: { ttlMs: number };
+}
+
+/** Parses the environment once. Empty strings count as unset so `FOO=` in a .env file is harmless. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const known = Object.keys(EnvSchema.shape);
+  const raw: Record<string, string> = {};
+  for (const k of known) {
+    const v = env[k];
+    if (v !== undefined && v !== '') raw[k] = v;
+  }
+  const parsed = EnvSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => {
+      const name = String(i.path[0] ?? '?');
+      return `${name}=${JSON.stringify(raw[name] ?? '')}: ${i.message}`;
+    });
+    throw new AppError('config', `Invalid configuration:\n  ${lines.join('\n  ')}`, 500, {
+      variables: parsed.error.issues.map((i) => String(i.path[0])),
+    });
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    dataDir,
+    blobDir: path.join(dataDir, 'blobs'),
+    surreal: {
+      url: e.SURREAL_URL ?? `surrealkv://${path.join(dataDir, 'db')}`,
+      namespace: e.SURREAL_NAMESPACE,
+      database: e.SURREAL_DATABASE,
+      user: e.SURREAL_USER,
+      pass: e.SURREAL_PASS,
+    },
+    http: { host: e.HOST, port: e.PORT, publicUrl: e.PUBLIC_URL?.replace(/\/$/, '') },
+    logLevel: e.LOG_LEVEL,
+    demoSeed: e.DEMO_SEED,
+    limits: { maxPixels: Math.round(e.MAX_PIXELS_MP * 1e6), maxFileBytes: Math.round(e.MAX_FILE_MB * 2 ** 20) },
+    urlFetch: {
+      timeoutMs: e.URL_FETCH_TIMEOUT_MS,
+      maxBytes: Math.round(e.URL_FETCH_MAX_MB * 2 ** 20),
+      maxRedirects: e.URL_FETCH_MAX_REDIRECTS,
+      allowHosts: e.URL_ALLOW_HOSTS,
+    },
+    llm: {
+      apiKey: e.OPENAI_API_KEY,
+      baseUrl: e.OPENAI_BASE_URL,
+      model: e.OPENAI_MODEL,
+      maxSteps: e.AGENT_MAX_STEPS,
+      memoryTokens: e.AGENT_MEMORY_TOKENS,
+    },
+    mcp: { token: e.MCP_TOKEN, allowedHosts: e.MCP_ALLOWED_HOSTS, allowedOrigins: e.MCP_ALLOWED_ORIGINS },
+    approvals: { ttlMs: e.APPROVAL_TTL_MINUTES * 60_000 },
+  };
+}
+
+/** A config for tests: in-memory database, a temp data folder, quiet logs. */
+export function testConfig(dataDir: string, overrides: Env = {}): Config {
+  return loadConfig({ DATA_DIR: dataDir, SURREAL_URL: 'mem://', LOG_LEVEL: 'silent', DEMO_SEED: 'off', ...overrides });
+}

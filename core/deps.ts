@@ -1,0 +1,63 @@
+// The one composition root: concrete clients are created here and nowhere else.
+import type { Surreal } from 'surrealdb';
+import { AssetsRepository } from '../store/assets.repository.ts';
+import { AuditRepository } from '../store/audit.repository.ts';
+import { type BlobStore, FsBlobStore } from '../store/blob-store.ts';
+import { CatalogRepository } from '../store/catalog.repository.ts';
+import { connectStore } from '../store/connect.ts';
+import { GraphRepository } from '../store/graph.repository.ts';
+import { PerformanceRepository } from '../store/performance.repository.ts';
+import type { Config } from './config.ts';
+import { createLogger, type Logger } from './log.ts';
+
+/** Stable URLs for an asset's files, as served by `curator serve`. */
+export interface FileUrls {
+  thumbnail(assetId: string): string;
+  original(assetId: string): string;
+}
+
+export function createFileUrls(config: Config): FileUrls {
+  const base = config.http.publicUrl ?? `http://${config.http.host}:${config.http.port}`;
+  return {
+    thumbnail: (id) => `${base}/files/assets/${id}/thumb.webp`,
+    original: (id) => `${base}/files/assets/${id}/original`,
+  };
+}
+
+export interface Deps {
+  config: Config;
+  log: Logger;
+  db: Surreal;
+  blobs: BlobStore;
+  urls: FileUrls;
+  assets: AssetsRepository;
+  catalog: CatalogRepository;
+  graph: GraphRepository;
+  performance: PerformanceRepository;
+  audit: AuditRepository;
+  close(): Promise<void>;
+}
+
+export async function createDeps(
+  config: Config,
+  opts: { log?: Logger; blobs?: BlobStore; db?: Surreal } = {},
+): Promise<Deps> {
+  const log = opts.log ?? createLogger(config.logLevel);
+  const db = opts.db ?? (await connectStore(config.surreal));
+  const deps: Deps = {
+    config,
+    log,
+    db,
+    blobs: opts.blobs ?? new FsBlobStore(config.blobDir),
+    urls: createFileUrls(config),
+    assets: new AssetsRepository(db),
+    catalog: new CatalogRepository(db),
+    graph: new GraphRepository(db),
+    performance: new PerformanceRepository(db),
+    audit: new AuditRepository(db),
+    close: async () => {
+      await db.close();
+    },
+  };
+  return deps;
+}

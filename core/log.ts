@@ -1,0 +1,8 @@
+// Logs always go to stderr: stdout belongs to `--json` output and to MCP's stdio JSON-RPC.
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+export function createLogger(level: string, name = 'curator'): Logger {
+  return pino({ name, level }, pino.destination({ fd: 2, sync: true }));
+}

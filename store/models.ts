@@ -1,0 +1,153 @@
+// Domain shapes shared by the store, the tools and the surfaces. Rows are parsed into these.
+import { z } from 'zod';
+
+export const AssetStatus = z.enum(['draft', 'needs_review', 'approved', 'archived']);
+export type AssetStatus = z.infer<typeof AssetStatus>;
+export const AssetKind = z.enum(['master', 'rendition', 'localized', 'variant']);
+export type AssetKind = z.infer<typeof AssetKind>;
+export const Orientation = z.enum(['landscape', 'portrait', 'square']);
+export type Orientation = z.infer<typeof Orientation>;
+
+export const PaletteColor = z.object({
+  hex: z.string().regex(/^#[0-9a-f]{6}$/),
+  name: z.string(),
+  coverage: z.number().min(0).max(1),
+  lab: z.tuple([z.number(), z.number(), z.number()]),
+});
+export type PaletteColor = z.infer<typeof PaletteColor>;
+
+export const Composition = z.object({
+  brightness: z.number(),
+  contrast: z.number(),
+  colourfulness: z.number(),
+  warmth: z.number(),
+  orientation: Orientation,
+  aspect: z.number(),
+});
+export type Composition = z.infer<typeof Composition>;
+
+export const Tag = z.object({
+  name: z.string(),
+  source: z.enum(['exif', 'iptc', 'xmp', 'vision', 'ocr', 'user', 'demo', 'palette']),
+  confidence: z.number().min(0).max(1),
+});
+export type Tag = z.infer<typeof Tag>;
+
+export const CaptureMeta = z
+  .object({
+    capturedAt: z.string().optional(),
+    camera: z.string().optional(),
+    lens: z.string().optional(),
+    software: z.string().optional(),
+    gps: z.object({ lat: z.number(), lon: z.number() }).optional(),
+  })
+  .partial();
+
+export const Asset = z.object({
+  id: z.string(),
+  contentHash: z.string(),
+  originalName: z.string(),
+  mime: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  bytes: z.number().int(),
+  blobKey: z.string(),
+  thumbKey: z.string().optional(),
+  title: z.string(),
+  description: z.string(),
+  keywords: z.array(z.string()),
+  creator: z.string().optional(),
+  copyright: z.string().optional(),
+  palette: z.array(PaletteColor),
+  phash: z.string().optional(),
+  composition: Composition.optional(),
+  tags: z.array(Tag),
+  capture: CaptureMeta.optional(),
+  status: AssetStatus,
+  kind: AssetKind,
+  version: z.number().int(),
+  channel: z.string().optional(),
+  locale: z.string().optional(),
+  campaigns: z.array(z.string()),
+  sourceRef: z.string().optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Asset = z.infer<typeof Asset>;
+
+/** What ingestion hands the repository; ids, versions and timestamps are the repository's job. */
+export type NewAsset = Omit<Asset, 'id' | 'version' | 'createdAt' | 'updatedAt' | 'status' | 'kind' | 'campaigns' | 'tags'> & {
+  status?: AssetStatus;
+  kind?: AssetKind;
+  campaigns?: string[];
+  tags?: Tag[];
+};
+
+export const BrandColor = z.object({ hex: z.string(), name: z.string(), role: z.string().optional() });
+export const Brand = z.object({
+  id: z.string(),
+  name: z.string(),
+  palette: z.array(BrandColor),
+  logoBlobKey: z.string().optional(),
+  rules: z.record(z.string(), z.unknown()).default({}),
+});
+export type Brand = z.infer<typeof Brand>;
+
+export const Campaign = z.object({
+  id: z.string(),
+  slug: z.string(),
+  name: z.string(),
+  brand: z.string().optional(),
+  objective: z.string().optional(),
+  startDate: z.string().optional(),
+  endDate: z.string().optional(),
+  status: z.string().default('active'),
+});
+export type Campaign = z.infer<typeof Campaign>;
+
+export const Channel = z.object({
+  id: z.string(),
+  slug: z.string(),
+  name: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  network: z.string().optional(),
+});
+export type Channel = z.infer<typeof Channel>;
+
+export const Placement = z.object({
+  id: z.string(),
+  asset: z.string(),
+  campaign: z.string(),
+  channel: z.string(),
+  market: z.string().optional(),
+  startDate: z.string().optional(),
+  endDate: z.string().optional(),
+});
+export type Placement = z.infer<typeof Placement>;
+
+export const PerfDaily = z.object({
+  placement: z.string(),
+  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  impressions: z.number().int().min(0),
+  clicks: z.number().int().min(0),
+  conversions: z.number().int().min(0),
+  spend: z.number().min(0),
+  revenue: z.number().min(0),
+});
+export type PerfDaily = z.infer<typeof PerfDaily>;
+
+export const EdgeKind = z.enum(['derived_from', 'localized_from', 'variant_of', 'placed_in', 'part_of']);
+export type EdgeKind = z.infer<typeof EdgeKind>;
+
+export const AuditEntry = z.object({
+  id: z.string(),
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  target: z.string(),
+  changes: z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() })),
+  approvedBy: z.string().optional(),
+  approvalId: z.string().optional(),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;

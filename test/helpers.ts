@@ -1,0 +1,42 @@
+// Shared test helpers: a fresh mem:// store and temp data folder per test, real sharp images.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { type Env, testConfig } from '../core/config.ts';
+import { createDeps, type Deps } from '../core/deps.ts';
+
+export interface TestEnv {
+  deps: Deps;
+  dir: string;
+  cleanup(): Promise<void>;
+}
+
+export async function makeTestDeps(overrides: Env = {}): Promise<TestEnv> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'curator-test-'));
+  // A unique database per test keeps mem:// instances apart even if the engine shares state.
+  const config = testConfig(dir, { SURREAL_DATABASE: `t${Math.random().toString(36).slice(2)}`, ...overrides });
+  const deps = await createDeps(config);
+  return {
+    deps,
+    dir,
+    cleanup: async () => {
+      await deps.close().catch(() => {});
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A real image: a gradient-ish block with some noise so hashes and palettes differ per seed. */
+export async function makeImage(
+  opts: { width?: number; height?: number; format?: 'jpeg' | 'png' | 'webp'; seed?: number; color?: string } = {},
+): Promise<Buffer> {
+  const { width = 320, height = 200, format = 'jpeg', seed = 1 } = opts;
+  const color = opts.color ?? `#${((seed * 2654435761) >>> 8).toString(16).padStart(6, '0').slice(0, 6)}`;
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
+    <rect width="100%" height="100%" fill="${color}"/>
+    <circle cx="${(seed * 37) % width}" cy="${(seed * 53) % height}" r="${Math.min(width, height) / 4}" fill="#ffffff"/>
+    <rect x="${(seed * 11) % width}" y="10" width="${width / 5}" height="${height / 3}" fill="#102030"/>
+  </svg>`;
+  return sharp(Buffer.from(svg)).toFormat(format).toBuffer();
+}

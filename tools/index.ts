@@ -1,0 +1,10 @@
+// The tool catalog: every surface (agent, MCP, web chat, Slack) serves exactly this list.
+import type { AnyTool } from './define-tool.ts';
+import { getAsset } from './get-asset.ts';
+import { listAssets } from './list-assets.ts';
+
+export const catalog: readonly AnyTool[] = [listAssets, getAsset];
+
+export function findTool(name: string): AnyTool | undefined {
+  return catalog.find((t) => t.name === name);
+}
