@@ -162,15 +162,14 @@ export class AssetsRepository {
       // The asset and its first version land in one transaction.
       const res = await this.db.query<unknown[]>(
         `BEGIN TRANSACTION;
-         LET $a = (CREATE ONLY $id CONTENT $content RETURN AFTER);
+         CREATE ONLY $id CONTENT $content RETURN AFTER;
          CREATE asset_version CONTENT { asset: $id, version: 1, content_hash: $content.content_hash,
            blob_key: $content.blob_key, bytes: $content.bytes, width: $content.width, height: $content.height,
-           created_at: time::now() };
-         RETURN $a;
+           created_at: time::now() } RETURN NONE;
          COMMIT TRANSACTION;`,
         { id: rid('asset', id), content: stripUndefined(content) },
       );
-      return toAsset(AssetRow.parse(res[res.length - 1]));
+      return toAsset(AssetRow.parse(res[1]));
     } catch (e) {
       if (/asset_content_hash/.test((e as Error).message)) {
         throw new AppError('conflict', 'an asset with the same content already exists', 409, {

@@ -1,0 +1,61 @@
+import { parseArgs } from 'node:util';
+import { serve as honoServe } from '@hono/node-server';
+import { loadConfig } from '../core/config.ts';
+import { createDeps, type Deps } from '../core/deps.ts';
+import { createApp } from '../web-chat/app.ts';
+
+export const summary = 'run the HTTP server (API, files, MCP at /mcp); seeds the demo library on an empty store';
+
+/** Seeds the demo library when the store is empty, so a fresh `npm start` has something to show. */
+async function seedIfEmpty(deps: Deps): Promise<void> {
+  if (deps.config.demoSeed === 'off' || (await deps.assets.count()) > 0) return;
+  deps.log.info('empty library: seeding the demo library (DEMO_SEED=off to skip)');
+  const { buildDemoLibrary } = await import('../demo/build.ts');
+  const started = Date.now();
+  const report = await buildDemoLibrary(deps, {
+    onProgress: (step, done, total) => {
+      if (done === total || done % 50 === 0) deps.log.info({ step, done, total }, 'demo seeding');
+    },
+  });
+  deps.log.info({ report, seconds: (Date.now() - started) / 1000 }, 'demo library ready');
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { help: { type: 'boolean' } } });
+  if (values.help) {
+    process.stderr.write('usage: curator serve\n  HOST, PORT, DATA_DIR, SURREAL_URL, MCP_TOKEN… come from the environment (see README).\n');
+    return 0;
+  }
+  const config = loadConfig();
+  const deps = await createDeps(config);
+  const app = createApp(deps);
+  const server = honoServe({ fetch: app.fetch, hostname: config.http.host, port: config.http.port });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.http.port;
+  deps.log.info({ url: `http://${config.http.host}:${port}`, dataDir: config.dataDir, db: config.surreal.url }, 'curator serving');
+
+  const seeding = seedIfEmpty(deps).catch((err) => deps.log.error({ err }, 'demo seeding failed'));
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      deps.log.info({ signal }, 'shutting down: finishing in-flight requests');
+      // Stop accepting, let in-flight requests finish (bounded), then close the store.
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      const grace = new Promise<void>((r) => setTimeout(r, 10_000).unref());
+      (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+      await Promise.race([closed, grace]);
+      await Promise.race([seeding, new Promise((r) => setTimeout(r, 2_000).unref())]);
+      await deps.close().catch(() => {});
+      resolve(0);
+    };
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+    process.once('SIGINT', () => void stop('SIGINT'));
+  });
+}

@@ -1,0 +1,79 @@
+// The HTTP surface: health, the assets API, stable file URLs; the MCP endpoint mounts here too.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { Deps } from '../core/deps.ts';
+import { AppError, isAppError } from '../core/errors.ts';
+import { invokeTool } from '../tools/define-tool.ts';
+import { getAsset } from '../tools/get-asset.ts';
+import { listAssets } from '../tools/list-assets.ts';
+import { parseKey } from '../store/ids.ts';
+
+const httpActor = { id: 'http', surface: 'http' as const };
+
+const ListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(500).optional(),
+  campaign: z.string().max(120).optional(),
+  channel: z.string().max(80).optional(),
+  status: z.string().optional(),
+  orientation: z.string().optional(),
+  kind: z.string().optional(),
+  locale: z.string().optional(),
+});
+
+export function createApp(deps: Deps): Hono {
+  const app = new Hono();
+
+  app.onError((err, c) => {
+    if (isAppError(err)) {
+      return c.json({ error: { code: err.code, message: err.message } }, err.status as 400);
+    }
+    deps.log.error({ err, path: c.req.path }, 'unhandled request error');
+    return c.json({ error: { code: 'internal', message: 'internal error' } }, 500);
+  });
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
+
+  app.get('/healthz', async (c) => {
+    // Healthy means the database answers, not just that the process is up.
+    await deps.db.query('RETURN true');
+    return c.json({ ok: true });
+  });
+
+  app.get('/api/assets', async (c) => {
+    const q = ListQuery.safeParse(c.req.query());
+    if (!q.success) {
+      throw new AppError('invalid_input', q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    }
+    const out = await invokeTool(listAssets, q.data, deps, { actor: httpActor });
+    return c.json(out);
+  });
+
+  app.get('/api/assets/:id', async (c) => {
+    const out = await invokeTool(getAsset, { assetId: c.req.param('id') }, deps, { actor: httpActor });
+    return c.json(out);
+  });
+
+  // Stable file URLs per asset; blobs are content-addressed so the ETag is the hash.
+  app.get('/files/assets/:id/:file', async (c) => {
+    const id = parseKey('asset', c.req.param('id'));
+    const file = c.req.param('file');
+    if (file !== 'original' && file !== 'thumb.webp') throw new AppError('not_found', `no file ${file}`);
+    const asset = await deps.assets.get(id);
+    const key = file === 'original' ? asset.blobKey : asset.thumbKey;
+    if (!key) throw new AppError('not_found', `asset ${id} has no thumbnail yet`);
+    const etag = `"${key}"`;
+    if (c.req.header('if-none-match') === etag) return c.body(null, 304);
+    const data = await deps.blobs.get(key);
+    const safeName = asset.originalName.replace(/[^\w.\- ]+/g, '_');
+    return c.body(new Uint8Array(data), 200, {
+      'content-type': file === 'original' ? asset.mime : 'image/webp',
+      'content-length': String(data.length),
+      etag,
+      'cache-control': 'public, max-age=31536000, immutable',
+      'x-content-type-options': 'nosniff',
+      ...(file === 'original' ? { 'content-disposition': `inline; filename="${safeName}"` } : {}),
+    });
+  });
+
+  return app;
+}
