@@ -24,7 +24,10 @@ async function help(): Promise<number> {
       .catch(() => '(unavailable)');
     lines.push(`  ${name.padEnd(10)} ${summary}`);
   }
-  lines.push('', 'Run `curator <command> --help` for its options. Configuration comes from the environment (see README).');
+  lines.push(
+    '',
+    'Run `curator <command> --help` for its options. Configuration comes from the environment (see README).',
+  );
   process.stderr.write(`${lines.join('\n')}\n`);
   return 0;
 }
@@ -45,7 +48,9 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: unknown) => {
-    process.stderr.write(`curator: ${isAppError(e) ? e.message : ((e as Error)?.stack ?? String(e))}\n`);
+    process.stderr.write(
+      `curator: ${isAppError(e) ? e.message : ((e as Error)?.stack ?? String(e))}\n`,
+    );
     process.exit(isAppError(e) && e.code === 'config' ? 78 : 1);
   },
 );

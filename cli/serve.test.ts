@@ -17,7 +17,14 @@ describe('curator serve', () => {
     dirs.push(dir);
     const child = spawn(process.execPath, [path.join(root, 'bin/curator.js'), 'serve'], {
       cwd: root,
-      env: { ...process.env, DATA_DIR: dir, PORT: '0', DEMO_SEED: 'off', LOG_LEVEL: 'info', SURREAL_URL: '' },
+      env: {
+        ...process.env,
+        DATA_DIR: dir,
+        PORT: '0',
+        DEMO_SEED: 'off',
+        LOG_LEVEL: 'info',
+        SURREAL_URL: '',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
@@ -36,7 +43,10 @@ describe('curator serve', () => {
     try {
       const health = await fetch(`${url}/healthz`);
       expect(health.status).toBe(200);
-      const list = (await (await fetch(`${url}/api/assets`)).json()) as { items: unknown[]; total: number };
+      const list = (await (await fetch(`${url}/api/assets`)).json()) as {
+        items: unknown[];
+        total: number;
+      };
       expect(list).toMatchObject({ items: [], total: 0 });
       expect(stderr).toContain(`surrealkv://${dir}/db`);
     } finally {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from './errors.ts';
 import { loadConfig } from './config.ts';
+import { AppError } from './errors.ts';
 
 describe('loadConfig', () => {
   it('uses embedded defaults: ./data, surrealkv:// under it, 127.0.0.1:3000', () => {
@@ -22,7 +22,9 @@ describe('loadConfig', () => {
     const msg = (err as AppError).message;
     expect(msg).toMatch(/PORT="eighty"/);
     expect(msg).toMatch(/LOG_LEVEL="loud".*(fatal|info)/);
-    expect((err as AppError).details?.variables).toEqual(expect.arrayContaining(['PORT', 'LOG_LEVEL']));
+    expect((err as AppError).details?.variables).toEqual(
+      expect.arrayContaining(['PORT', 'LOG_LEVEL']),
+    );
   });
 
   it('rejects an unknown database scheme and a short MCP token', () => {
@@ -31,7 +33,11 @@ describe('loadConfig', () => {
   });
 
   it('treats empty strings as unset and parses lists', () => {
-    const c = loadConfig({ PORT: '', URL_ALLOW_HOSTS: 'a.example, 127.0.0.1:8080 ,', MAX_PIXELS_MP: '2.5' });
+    const c = loadConfig({
+      PORT: '',
+      URL_ALLOW_HOSTS: 'a.example, 127.0.0.1:8080 ,',
+      MAX_PIXELS_MP: '2.5',
+    });
     expect(c.http.port).toBe(3000);
     expect(c.urlFetch.allowHosts).toEqual(['a.example', '127.0.0.1:8080']);
     expect(c.limits.maxPixels).toBe(2_500_000);

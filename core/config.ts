@@ -3,24 +3,21 @@ import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from './errors.ts';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
-  .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
-
-const csv = z
-  .string()
-  .transform((v) =>
-    v
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  );
+const csv = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 
 export const EnvSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   SURREAL_URL: z
     .string()
-    .regex(/^(surrealkv|mem|ws|wss|http|https|rocksdb):\/\//, 'must start with surrealkv://, mem://, ws(s):// or http(s)://')
+    .regex(
+      /^(surrealkv|mem|ws|wss|http|https|rocksdb):\/\//,
+      'must start with surrealkv://, mem://, ws(s):// or http(s)://',
+    )
     .optional(),
   SURREAL_NAMESPACE: z.string().min(1).default('curator'),
   SURREAL_DATABASE: z.string().min(1).default('main'),
@@ -45,7 +42,12 @@ export const EnvSchema = z.object({
   MCP_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   MCP_ALLOWED_HOSTS: csv.default([]),
   MCP_ALLOWED_ORIGINS: csv.default([]),
-  APPROVAL_TTL_MINUTES: z.coerce.number().int().min(1).max(60 * 24 * 30).default(60 * 24),
+  APPROVAL_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(60 * 24 * 30)
+    .default(60 * 24),
 });
 
 export type Env = Partial<Record<keyof z.input<typeof EnvSchema>, string>>;
@@ -59,7 +61,13 @@ export interface Config {
   demoSeed: 'auto' | 'off';
   limits: { maxPixels: number; maxFileBytes: number };
   urlFetch: { timeoutMs: number; maxBytes: number; maxRedirects: number; allowHosts: string[] };
-  llm: { apiKey?: string; baseUrl?: string; model?: string; maxSteps: number; memoryTokens: number };
+  llm: {
+    apiKey?: string;
+    baseUrl?: string;
+    model?: string;
+    maxSteps: number;
+    memoryTokens: number;
+  };
   mcp: { token?: string; allowedHosts: string[]; allowedOrigins: string[] };
   approvals: { ttlMs: number };
 }
@@ -97,7 +105,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     http: { host: e.HOST, port: e.PORT, publicUrl: e.PUBLIC_URL?.replace(/\/$/, '') },
     logLevel: e.LOG_LEVEL,
     demoSeed: e.DEMO_SEED,
-    limits: { maxPixels: Math.round(e.MAX_PIXELS_MP * 1e6), maxFileBytes: Math.round(e.MAX_FILE_MB * 2 ** 20) },
+    limits: {
+      maxPixels: Math.round(e.MAX_PIXELS_MP * 1e6),
+      maxFileBytes: Math.round(e.MAX_FILE_MB * 2 ** 20),
+    },
     urlFetch: {
       timeoutMs: e.URL_FETCH_TIMEOUT_MS,
       maxBytes: Math.round(e.URL_FETCH_MAX_MB * 2 ** 20),
@@ -111,12 +122,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxSteps: e.AGENT_MAX_STEPS,
       memoryTokens: e.AGENT_MEMORY_TOKENS,
     },
-    mcp: { token: e.MCP_TOKEN, allowedHosts: e.MCP_ALLOWED_HOSTS, allowedOrigins: e.MCP_ALLOWED_ORIGINS },
+    mcp: {
+      token: e.MCP_TOKEN,
+      allowedHosts: e.MCP_ALLOWED_HOSTS,
+      allowedOrigins: e.MCP_ALLOWED_ORIGINS,
+    },
     approvals: { ttlMs: e.APPROVAL_TTL_MINUTES * 60_000 },
   };
 }
 
 /** A config for tests: in-memory database, a temp data folder, quiet logs. */
 export function testConfig(dataDir: string, overrides: Env = {}): Config {
-  return loadConfig({ DATA_DIR: dataDir, SURREAL_URL: 'mem://', LOG_LEVEL: 'silent', DEMO_SEED: 'off', ...overrides });
+  return loadConfig({
+    DATA_DIR: dataDir,
+    SURREAL_URL: 'mem://',
+    LOG_LEVEL: 'silent',
+    DEMO_SEED: 'off',
+    ...overrides,
+  });
 }

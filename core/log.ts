@@ -1,5 +1,5 @@
 // Logs always go to stderr: stdout belongs to `--json` output and to MCP's stdio JSON-RPC.
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 export type { Logger };
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { NewAsset } from './models.ts';
 import { makeTestDeps, type TestEnv } from '../test/helpers.ts';
+import type { NewAsset } from './models.ts';
 
 let env: TestEnv;
 beforeEach(async () => {
@@ -27,15 +27,27 @@ describe('AssetsRepository', () => {
   it('refuses a second asset with the same content hash as a conflict', async () => {
     const { assets } = env.deps;
     await assets.create(asset(1));
-    await expect(assets.create(asset(1, { originalName: 'other.jpg' }))).rejects.toMatchObject({ code: 'conflict' });
+    await expect(assets.create(asset(1, { originalName: 'other.jpg' }))).rejects.toMatchObject({
+      code: 'conflict',
+    });
     expect(await assets.count()).toBe(1);
   });
 
   it('pages newest first with a stable cursor and filters by campaign and channel', async () => {
     const { assets, catalog } = env.deps;
-    await catalog.upsertCampaign({ id: 'spring', slug: 'spring', name: 'Spring Launch', status: 'active' });
+    await catalog.upsertCampaign({
+      id: 'spring',
+      slug: 'spring',
+      name: 'Spring Launch',
+      status: 'active',
+    });
     for (let i = 0; i < 7; i++) {
-      await assets.create(asset(i, { channel: i % 2 ? 'instagram-feed' : 'display-mrec', campaigns: i < 3 ? ['spring'] : [] }));
+      await assets.create(
+        asset(i, {
+          channel: i % 2 ? 'instagram-feed' : 'display-mrec',
+          campaigns: i < 3 ? ['spring'] : [],
+        }),
+      );
     }
     const seen: string[] = [];
     let cursor: string | undefined;
@@ -50,7 +62,9 @@ describe('AssetsRepository', () => {
     const spring = await assets.list({ campaign: 'spring' }, { limit: 10 });
     expect(spring.items.map((a) => a.title).sort()).toEqual(['Asset 0', 'Asset 1', 'Asset 2']);
     expect(await assets.count({ channel: 'instagram-feed' })).toBe(3);
-    await expect(assets.list({}, { limit: 3, cursor: 'garbage' })).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(assets.list({}, { limit: 3, cursor: 'garbage' })).rejects.toMatchObject({
+      code: 'invalid_input',
+    });
   });
 
   it('updates metadata and status, and reports a missing asset as not found', async () => {
@@ -58,7 +72,9 @@ describe('AssetsRepository', () => {
     const a = await assets.create(asset(1));
     const b = await assets.update(a.id, { status: 'approved', keywords: ['spring'] });
     expect(b).toMatchObject({ status: 'approved', keywords: ['spring'], title: 'Asset 1' });
-    await expect(assets.update('nosuchasset1', { title: 'x' })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(assets.update('nosuchasset1', { title: 'x' })).rejects.toMatchObject({
+      code: 'not_found',
+    });
     expect(await assets.byId('nosuchasset1')).toBeNull();
   });
 });

@@ -104,14 +104,31 @@ interface Cursor {
 const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
 function decodeCursor(s: string): Cursor {
   try {
-    return z.object({ t: z.string(), id: z.string() }).parse(JSON.parse(Buffer.from(s, 'base64url').toString()));
+    return z
+      .object({ t: z.string(), id: z.string() })
+      .parse(JSON.parse(Buffer.from(s, 'base64url').toString()));
   } catch {
-    throw new AppError('invalid_input', 'invalid cursor: pass back the `next` value of the previous page');
+    throw new AppError(
+      'invalid_input',
+      'invalid cursor: pass back the `next` value of the previous page',
+    );
   }
 }
 
 export type AssetPatch = Partial<
-  Pick<Asset, 'title' | 'description' | 'keywords' | 'status' | 'tags' | 'creator' | 'copyright' | 'channel' | 'locale' | 'campaigns'>
+  Pick<
+    Asset,
+    | 'title'
+    | 'description'
+    | 'keywords'
+    | 'status'
+    | 'tags'
+    | 'creator'
+    | 'copyright'
+    | 'channel'
+    | 'locale'
+    | 'campaigns'
+  >
 >;
 
 const PATCH_COLUMNS: Record<keyof AssetPatch, string> = {
@@ -181,7 +198,9 @@ export class AssetsRepository {
   }
 
   async byId(id: string): Promise<Asset | null> {
-    const [rows] = await this.db.query<[unknown[]]>('SELECT * FROM ONLY $id', { id: rid('asset', id) });
+    const [rows] = await this.db.query<[unknown[]]>('SELECT * FROM ONLY $id', {
+      id: rid('asset', id),
+    });
     if (!rows || (Array.isArray(rows) && rows.length === 0)) return null;
     return toAsset(AssetRow.parse(Array.isArray(rows) ? rows[0] : rows));
   }
@@ -197,7 +216,11 @@ export class AssetsRepository {
     const [rows] = await this.db.query<[unknown[]]>('SELECT * FROM asset WHERE id IN $ids', {
       ids: ids.map((i) => rid('asset', i)),
     });
-    const byKey = new Map(AssetRow.array().parse(rows).map((r) => [r.id, toAsset(r)]));
+    const byKey = new Map(
+      AssetRow.array()
+        .parse(rows)
+        .map((r) => [r.id, toAsset(r)]),
+    );
     return ids.flatMap((i) => byKey.get(i) ?? []);
   }
 
@@ -279,7 +302,8 @@ export class AssetsRepository {
     const set: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(patch) as [keyof AssetPatch, unknown][]) {
       if (v === undefined) continue;
-      set[PATCH_COLUMNS[k]] = k === 'campaigns' ? (v as string[]).map((c) => rid('campaign', c)) : v;
+      set[PATCH_COLUMNS[k]] =
+        k === 'campaigns' ? (v as string[]).map((c) => rid('campaign', c)) : v;
     }
     set.updated_at = new Date();
     // `UPDATE … WHERE id` on a missing record returns nothing instead of creating it.

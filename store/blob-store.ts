@@ -57,7 +57,8 @@ export class FsBlobStore implements BlobStore {
     try {
       return await readFile(this.pathOf(key));
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new AppError('not_found', `blob ${key} not found`);
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new AppError('not_found', `blob ${key} not found`);
       throw e;
     }
   }

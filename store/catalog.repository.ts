@@ -2,7 +2,7 @@
 import type { Surreal } from 'surrealdb';
 import { z } from 'zod';
 import { keyOf, rid, zKey } from './ids.ts';
-import { Brand, Campaign, Channel, Placement } from './models.ts';
+import { Brand, type Campaign, type Channel, type Placement } from './models.ts';
 
 const opt = <T extends z.ZodType>(t: T) =>
   z.preprocess((v) => (v === null ? undefined : v), t.optional());
@@ -51,14 +51,26 @@ export class CatalogRepository {
       c: { name: b.name, palette: b.palette, logo_blob_key: b.logoBlobKey, rules: b.rules },
     });
     const r = BrandRow.parse(rows[0]);
-    return { id: r.id, name: r.name, palette: r.palette, logoBlobKey: r.logo_blob_key, rules: r.rules };
+    return {
+      id: r.id,
+      name: r.name,
+      palette: r.palette,
+      logoBlobKey: r.logo_blob_key,
+      rules: r.rules,
+    };
   }
 
   async brands(): Promise<Brand[]> {
     const [rows] = await this.db.query<[unknown[]]>('SELECT * FROM brand ORDER BY name');
     return BrandRow.array()
       .parse(rows)
-      .map((r) => ({ id: r.id, name: r.name, palette: r.palette, logoBlobKey: r.logo_blob_key, rules: r.rules }));
+      .map((r) => ({
+        id: r.id,
+        name: r.name,
+        palette: r.palette,
+        logoBlobKey: r.logo_blob_key,
+        rules: r.rules,
+      }));
   }
 
   async upsertCampaign(c: Campaign): Promise<Campaign> {

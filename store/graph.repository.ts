@@ -5,7 +5,12 @@ import { rid, zKey } from './ids.ts';
 
 export type AssetEdge = 'derived_from' | 'localized_from' | 'variant_of';
 
-const EdgeRow = z.object({ in: zKey, out: zKey, recipe: z.unknown().optional(), locale: z.unknown().optional() });
+const EdgeRow = z.object({
+  in: zKey,
+  out: zKey,
+  recipe: z.unknown().optional(),
+  locale: z.unknown().optional(),
+});
 
 export interface LineageNode {
   id: string;
@@ -30,7 +35,9 @@ export class GraphRepository {
   async edges(): Promise<{ edge: AssetEdge; child: string; parent: string }[]> {
     const out: { edge: AssetEdge; child: string; parent: string }[] = [];
     for (const edge of ['derived_from', 'localized_from', 'variant_of'] as const) {
-      const [rows] = await this.db.query<[unknown[]]>('SELECT in, out FROM type::table($edge)', { edge });
+      const [rows] = await this.db.query<[unknown[]]>('SELECT in, out FROM type::table($edge)', {
+        edge,
+      });
       for (const r of EdgeRow.array().parse(rows)) out.push({ edge, child: r.in, parent: r.out });
     }
     return out;
@@ -42,10 +49,18 @@ export class GraphRepository {
     const parents: LineageNode[] = [];
     const children: LineageNode[] = [];
     for (const edge of ['derived_from', 'localized_from', 'variant_of'] as const) {
-      const [up] = await this.db.query<[unknown[]]>('SELECT in, out FROM type::table($edge) WHERE in = $a', { edge, a });
-      for (const r of EdgeRow.array().parse(up)) parents.push({ id: r.out, edge, parent: id, depth: 1 });
-      const [down] = await this.db.query<[unknown[]]>('SELECT in, out FROM type::table($edge) WHERE out = $a', { edge, a });
-      for (const r of EdgeRow.array().parse(down)) children.push({ id: r.in, edge, parent: id, depth: 1 });
+      const [up] = await this.db.query<[unknown[]]>(
+        'SELECT in, out FROM type::table($edge) WHERE in = $a',
+        { edge, a },
+      );
+      for (const r of EdgeRow.array().parse(up))
+        parents.push({ id: r.out, edge, parent: id, depth: 1 });
+      const [down] = await this.db.query<[unknown[]]>(
+        'SELECT in, out FROM type::table($edge) WHERE out = $a',
+        { edge, a },
+      );
+      for (const r of EdgeRow.array().parse(down))
+        children.push({ id: r.in, edge, parent: id, depth: 1 });
     }
     return { parents, children };
   }

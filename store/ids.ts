@@ -22,7 +22,8 @@ export const Key = z
 export function parseKey(table: string, value: string): string {
   const bare = value.startsWith(`${table}:`) ? value.slice(table.length + 1) : value;
   const ok = Key.safeParse(bare);
-  if (!ok.success) throw new AppError('invalid_input', `not a valid ${table} id: ${JSON.stringify(value)}`);
+  if (!ok.success)
+    throw new AppError('invalid_input', `not a valid ${table} id: ${JSON.stringify(value)}`);
   return bare;
 }
 

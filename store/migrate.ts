@@ -21,7 +21,11 @@ export async function listMigrations(dir = MIGRATIONS_DIR) {
   return Promise.all(
     files.map(async (f) => {
       const sql = await readFile(path.join(dir, f), 'utf8');
-      return { name: f.replace(/\.surql$/, ''), sql, checksum: createHash('sha256').update(sql).digest('hex') };
+      return {
+        name: f.replace(/\.surql$/, ''),
+        sql,
+        checksum: createHash('sha256').update(sql).digest('hex'),
+      };
     }),
   );
 }
@@ -31,13 +35,20 @@ export async function migrate(db: Surreal, dir = MIGRATIONS_DIR): Promise<Migrat
     'DEFINE TABLE IF NOT EXISTS _migration SCHEMALESS; DEFINE INDEX IF NOT EXISTS _migration_name ON _migration FIELDS name UNIQUE;',
   );
   const [rows] = await db.query<[unknown[]]>('SELECT name, checksum FROM _migration');
-  const done = new Map(Applied.array().parse(rows ?? []).map((r) => [r.name, r.checksum]));
+  const done = new Map(
+    Applied.array()
+      .parse(rows ?? [])
+      .map((r) => [r.name, r.checksum]),
+  );
   const result: MigrationResult = { applied: [], skipped: [] };
   for (const m of await listMigrations(dir)) {
     const prior = done.get(m.name);
     if (prior) {
       if (prior !== m.checksum) {
-        throw new AppError('config', `migration ${m.name} changed after it was applied; add a new migration instead`);
+        throw new AppError(
+          'config',
+          `migration ${m.name} changed after it was applied; add a new migration instead`,
+        );
       }
       result.skipped.push(m.name);
       continue;

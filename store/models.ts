@@ -76,14 +76,21 @@ export const Asset = z.object({
 export type Asset = z.infer<typeof Asset>;
 
 /** What ingestion hands the repository; ids, versions and timestamps are the repository's job. */
-export type NewAsset = Omit<Asset, 'id' | 'version' | 'createdAt' | 'updatedAt' | 'status' | 'kind' | 'campaigns' | 'tags'> & {
+export type NewAsset = Omit<
+  Asset,
+  'id' | 'version' | 'createdAt' | 'updatedAt' | 'status' | 'kind' | 'campaigns' | 'tags'
+> & {
   status?: AssetStatus;
   kind?: AssetKind;
   campaigns?: string[];
   tags?: Tag[];
 };
 
-export const BrandColor = z.object({ hex: z.string(), name: z.string(), role: z.string().optional() });
+export const BrandColor = z.object({
+  hex: z.string(),
+  name: z.string(),
+  role: z.string().optional(),
+});
 export const Brand = z.object({
   id: z.string(),
   name: z.string(),
@@ -137,7 +144,13 @@ export const PerfDaily = z.object({
 });
 export type PerfDaily = z.infer<typeof PerfDaily>;
 
-export const EdgeKind = z.enum(['derived_from', 'localized_from', 'variant_of', 'placed_in', 'part_of']);
+export const EdgeKind = z.enum([
+  'derived_from',
+  'localized_from',
+  'variant_of',
+  'placed_in',
+  'part_of',
+]);
 export type EdgeKind = z.infer<typeof EdgeKind>;
 
 export const AuditEntry = z.object({

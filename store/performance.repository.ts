@@ -37,7 +37,9 @@ export class PerformanceRepository {
   }
 
   async count(): Promise<number> {
-    const [rows] = await this.db.query<[{ n: number }[]]>('SELECT count() AS n FROM perf_daily GROUP ALL');
+    const [rows] = await this.db.query<[{ n: number }[]]>(
+      'SELECT count() AS n FROM perf_daily GROUP ALL',
+    );
     return rows?.[0]?.n ?? 0;
   }
 

@@ -15,7 +15,10 @@ export interface TestEnv {
 export async function makeTestDeps(overrides: Env = {}): Promise<TestEnv> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'curator-test-'));
   // A unique database per test keeps mem:// instances apart even if the engine shares state.
-  const config = testConfig(dir, { SURREAL_DATABASE: `t${Math.random().toString(36).slice(2)}`, ...overrides });
+  const config = testConfig(dir, {
+    SURREAL_DATABASE: `t${Math.random().toString(36).slice(2)}`,
+    ...overrides,
+  });
   const deps = await createDeps(config);
   return {
     deps,
@@ -29,10 +32,17 @@ export async function makeTestDeps(overrides: Env = {}): Promise<TestEnv> {
 
 /** A real image: a gradient-ish block with some noise so hashes and palettes differ per seed. */
 export async function makeImage(
-  opts: { width?: number; height?: number; format?: 'jpeg' | 'png' | 'webp'; seed?: number; color?: string } = {},
+  opts: {
+    width?: number;
+    height?: number;
+    format?: 'jpeg' | 'png' | 'webp';
+    seed?: number;
+    color?: string;
+  } = {},
 ): Promise<Buffer> {
   const { width = 320, height = 200, format = 'jpeg', seed = 1 } = opts;
-  const color = opts.color ?? `#${((seed * 2654435761) >>> 8).toString(16).padStart(6, '0').slice(0, 6)}`;
+  const color =
+    opts.color ?? `#${((seed * 2654435761) >>> 8).toString(16).padStart(6, '0').slice(0, 6)}`;
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
     <rect width="100%" height="100%" fill="${color}"/>
     <circle cx="${(seed * 37) % width}" cy="${(seed * 53) % height}" r="${Math.min(width, height) / 4}" fill="#ffffff"/>

@@ -1,7 +1,7 @@
 // Compact views of assets for tool outputs: ids, titles, thumbnail URLs and the few numbers that matter.
 import { z } from 'zod';
 import type { FileUrls } from '../core/deps.ts';
-import { AssetKind, AssetStatus, type Asset } from '../store/models.ts';
+import { type Asset, AssetKind, AssetStatus } from '../store/models.ts';
 
 export const AssetSummary = z.object({
   id: z.string(),
@@ -40,4 +40,6 @@ export const AssetIdInput = z
   .string()
   .min(2)
   .max(80)
-  .describe('asset id as returned by other tools, e.g. "k3j2m9x4p1q8abcd" (an "asset:" prefix is accepted)');
+  .describe(
+    'asset id as returned by other tools, e.g. "k3j2m9x4p1q8abcd" (an "asset:" prefix is accepted)',
+  );

@@ -1,8 +1,8 @@
 // A tool is a thin, typed adapter over a domain module. The agent, the MCP server and the HTTP
 // surfaces all run tools through `invokeTool`, so validation and the approval gate live in one place.
 import { z } from 'zod';
-import { AppError } from '../core/errors.ts';
 import type { Deps } from '../core/deps.ts';
+import { AppError } from '../core/errors.ts';
 
 export interface ToolAnnotations {
   /** Reads only; safe to call at will. */
@@ -45,7 +45,8 @@ export interface Tool<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.Z
 export type AnyTool = Tool<any, any>;
 
 export function defineTool<I extends z.ZodType, O extends z.ZodType>(t: Tool<I, O>): Tool<I, O> {
-  if (!/^[a-z]+(-[a-z]+)+$/.test(t.name)) throw new Error(`tool name must be kebab-case verb-noun: ${t.name}`);
+  if (!/^[a-z]+(-[a-z]+)+$/.test(t.name))
+    throw new Error(`tool name must be kebab-case verb-noun: ${t.name}`);
   return t;
 }
 
@@ -59,7 +60,10 @@ export function describeZodError(e: z.ZodError): string {
 export function parseToolInput<I extends z.ZodType>(tool: Tool<I>, raw: unknown): z.output<I> {
   const parsed = tool.input.safeParse(raw ?? {});
   if (!parsed.success) {
-    throw new AppError('invalid_input', `invalid arguments for ${tool.name}: ${describeZodError(parsed.error)}`);
+    throw new AppError(
+      'invalid_input',
+      `invalid arguments for ${tool.name}: ${describeZodError(parsed.error)}`,
+    );
   }
   return parsed.data;
 }
@@ -79,17 +83,26 @@ export async function invokeTool<I extends z.ZodType, O extends z.ZodType>(
 ): Promise<z.output<O>> {
   const input = parseToolInput(tool, raw);
   if (tool.annotations.needsApproval && !ctx.approval) {
-    throw new AppError('approval_required', `${tool.name} changes data and needs a person's approval first`);
+    throw new AppError(
+      'approval_required',
+      `${tool.name} changes data and needs a person's approval first`,
+    );
   }
   ctx.signal?.throwIfAborted();
   const result = await tool.run(input, deps, ctx);
   const out = tool.output.safeParse(result);
   if (!out.success) {
-    throw new AppError('internal', `${tool.name} produced an invalid result: ${describeZodError(out.error)}`);
+    throw new AppError(
+      'internal',
+      `${tool.name} produced an invalid result: ${describeZodError(out.error)}`,
+    );
   }
   const size = JSON.stringify(out.data).length;
   if (size > RESULT_BUDGET_CHARS) {
-    throw new AppError('too_large', `${tool.name} result is ${size} characters; ask for fewer items`);
+    throw new AppError(
+      'too_large',
+      `${tool.name} result is ${size} characters; ask for fewer items`,
+    );
   }
   return out.data;
 }

@@ -19,7 +19,14 @@ export const GetAssetResult = AssetSummary.extend({
   tags: z.array(Tag),
   parents: z.array(z.object({ id: z.string(), relation: z.string() })),
   children: z.array(z.object({ id: z.string(), relation: z.string() })),
-  placements: z.array(z.object({ id: z.string(), campaign: z.string(), channel: z.string(), market: z.string().optional() })),
+  placements: z.array(
+    z.object({
+      id: z.string(),
+      campaign: z.string(),
+      channel: z.string(),
+      market: z.string().optional(),
+    }),
+  ),
   originalUrl: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -56,7 +63,9 @@ export const getAsset = defineTool({
       tags: a.tags.slice(0, 30),
       parents: parents.map((p) => ({ id: p.id, relation: p.edge })),
       children: children.slice(0, 50).map((c) => ({ id: c.id, relation: c.edge })),
-      placements: placements.slice(0, 30).map((p) => ({ id: p.id, campaign: p.campaign, channel: p.channel, market: p.market })),
+      placements: placements
+        .slice(0, 30)
+        .map((p) => ({ id: p.id, campaign: p.campaign, channel: p.channel, market: p.market })),
       originalUrl: deps.urls.original(id),
       createdAt: a.createdAt,
       updatedAt: a.updatedAt,

@@ -37,7 +37,10 @@ export const listAssets = defineTool({
       campaignId = c.id;
     }
     const f = { ...filter, campaign: campaignId };
-    const [page, total] = await Promise.all([deps.assets.list(f, { limit, cursor }), deps.assets.count(f)]);
+    const [page, total] = await Promise.all([
+      deps.assets.list(f, { limit, cursor }),
+      deps.assets.count(f),
+    ]);
     return { items: page.items.map((a) => summarize(a, deps.urls)), total, next: page.next };
   },
 });
