@@ -18,8 +18,11 @@ export type PlacementTotals = z.infer<typeof Totals>;
 export class PerformanceRepository {
   constructor(private readonly db: Surreal) {}
 
-  /** Upserts facts keyed by (placement, day): re-importing the same day replaces it. */
-  async upsertDaily(rows: readonly PerfDaily[], chunk = 500): Promise<number> {
+  /**
+   * Upserts facts keyed by (placement, day): re-importing the same day replaces it. Small batches:
+   * one FOR loop over thousands of rows slows down far more than linearly in the engine.
+   */
+  async upsertDaily(rows: readonly PerfDaily[], chunk = 250): Promise<number> {
     for (let i = 0; i < rows.length; i += chunk) {
       const batch = rows.slice(i, i + chunk).map((r) => ({
         id: rid('perf_daily', `${r.placement}_${r.day.replaceAll('-', '')}`),
