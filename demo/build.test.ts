@@ -1,0 +1,210 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTestDeps, type TestEnv } from '../test/helpers.ts';
+import { buildDemoLibrary, type DemoReport } from './build.ts';
+import { GROUND_TRUTH_FILE, type GroundTruth } from './ground-truth.ts';
+
+// A small library (2 masters per campaign) keeps this file fast; full-library.test.ts checks the
+// full shape once.
+let env: TestEnv;
+let first: DemoReport;
+let truth: GroundTruth;
+const steps = new Set<string>();
+
+beforeAll(async () => {
+  env = await makeTestDeps();
+  first = await buildDemoLibrary(env.deps, {
+    mastersPerCampaign: 2,
+    onProgress: (step) => steps.add(step),
+  });
+  truth = JSON.parse(await readFile(path.join(env.dir, GROUND_TRUTH_FILE), 'utf8'));
+}, 120_000);
+
+afterAll(() => env?.cleanup());
+
+async function storeCounts() {
+  const { deps } = env;
+  return {
+    assets: await deps.assets.count(),
+    edges: (await deps.graph.edges()).length,
+    placements: (await deps.catalog.placements()).length,
+    perf: await deps.performance.count(),
+    campaigns: (await deps.catalog.campaigns()).length,
+    brands: (await deps.catalog.brands()).length,
+    channels: (await deps.catalog.channels()).length,
+  };
+}
+
+describe('buildDemoLibrary (small library)', () => {
+  it('stores every generated image through ingestion and reports what it built', async () => {
+    expect(first).toMatchObject({
+      brands: 1,
+      campaigns: 3,
+      channels: 5,
+      masters: 6,
+      renditions: 30,
+    });
+    expect(first.localized).toBe(9);
+    expect(first.ingested).toBe(45);
+    expect(first.duplicates).toBe(0);
+    expect(first.placements).toBe(30 + 9);
+    expect(first.perfRows).toBe(first.placements * 90);
+    expect([...steps]).toEqual(['assets', 'placements', 'performance']);
+    const c = await storeCounts();
+    expect(c).toMatchObject({
+      assets: 45,
+      placements: 39,
+      perf: 39 * 90,
+      campaigns: 3,
+      brands: 1,
+      channels: 5,
+    });
+    expect(c.edges).toBe(30 + 9);
+  });
+
+  it('adds nothing when run a second time', async () => {
+    const before = await storeCounts();
+    const again = await buildDemoLibrary(env.deps, { mastersPerCampaign: 2 });
+    expect(again.ingested).toBe(0);
+    expect(again.duplicates).toBe(45);
+    expect(await storeCounts()).toEqual(before);
+    const rerunTruth: GroundTruth = JSON.parse(await readFile(again.groundTruthPath, 'utf8'));
+    expect(Object.keys(rerunTruth.assets).sort()).toEqual(Object.keys(truth.assets).sort());
+  });
+
+  it('writes a ground truth whose ids, kinds, channels and locales match the store', async () => {
+    const ids = Object.keys(truth.assets);
+    const stored = await env.deps.assets.byIds(ids);
+    expect(stored).toHaveLength(ids.length);
+    for (const a of stored) {
+      const t = truth.assets[a.id]!;
+      expect(a.kind).toBe(t.kind);
+      expect(a.channel).toBe(t.channel);
+      expect(a.locale).toBe(t.locale);
+      expect([a.width, a.height]).toEqual([t.width, t.height]);
+      expect(a.campaigns).toEqual([t.campaign]);
+      expect(a.palette.length).toBeGreaterThan(0);
+      expect(a.composition).toBeDefined();
+    }
+    const edges = await env.deps.graph.edges();
+    for (const m of truth.masters) {
+      expect(Object.keys(m.renditions).sort()).toEqual(
+        ['display-mrec', 'facebook-link', 'instagram-feed', 'instagram-story', 'web-hero'].sort(),
+      );
+      expect(truth.assets[m.assetId]).toMatchObject({ kind: 'master', master: m.assetId });
+      for (const id of Object.values(m.renditions)) {
+        expect(edges).toContainEqual({ edge: 'derived_from', child: id, parent: m.assetId });
+        expect(truth.assets[id]).toMatchObject({ master: m.assetId, parent: m.assetId });
+      }
+      for (const id of Object.values(m.localized)) {
+        expect(truth.assets[id]).toMatchObject({
+          master: m.assetId,
+          parent: m.renditions['instagram-feed'],
+        });
+        expect(edges).toContainEqual({
+          edge: 'localized_from',
+          child: id,
+          parent: m.renditions['instagram-feed'],
+        });
+      }
+    }
+    const placements = await env.deps.catalog.placements();
+    expect(placements.map((p) => p.id).sort()).toEqual(truth.placements.map((p) => p.id).sort());
+    for (const p of placements) {
+      const t = truth.placements.find((x) => x.id === p.id)!;
+      expect(p).toMatchObject({
+        asset: t.assetId,
+        campaign: t.campaign,
+        channel: t.channel,
+        market: t.market,
+      });
+    }
+  });
+
+  it('gives every placement 90 days inside its campaign flight', async () => {
+    const totals = await env.deps.performance.totalsByPlacement();
+    expect(totals).toHaveLength(truth.placements.length);
+    for (const t of totals) expect(t.days).toBe(90);
+    const spring = truth.placements.find((p) => p.campaign === 'spring-launch')!;
+    const inFlight = await env.deps.performance.totalsByPlacement({
+      from: spring.start,
+      to: spring.end,
+    });
+    expect(inFlight.find((t) => t.placement === spring.id)?.days).toBe(90);
+  });
+
+  it('plants warmth in the pixels: warm masters measure warmer than cool ones in Curator’s analysis', async () => {
+    const masters = await env.deps.assets.byIds(truth.masters.map((m) => m.assetId));
+    const warmth = (kind: 'warm' | 'cool') =>
+      truth.masters
+        .filter((m) => m.factors.warmth === kind)
+        .map((m) => masters.find((a) => a.id === m.assetId)!.composition!.warmth);
+    const warm = warmth('warm');
+    const cool = warmth('cool');
+    expect(warm.length).toBeGreaterThan(0);
+    expect(cool.length).toBeGreaterThan(0);
+    expect(Math.min(...warm)).toBeGreaterThan(0.1);
+    expect(Math.max(...cool)).toBeLessThan(-0.1);
+  });
+
+  it('records a brand-violating master with a tiny logo, and its logo box matches the pixels', async () => {
+    const tiny = truth.masters.find((m) => m.factors.logoSize === 'tiny');
+    expect(tiny).toBeDefined();
+    expect(truth.assets[tiny!.assetId]!.violations).toContain('logo_too_small');
+    // Every rendition of that master carries the same finding.
+    for (const id of Object.values(tiny!.renditions)) {
+      expect(truth.assets[id]!.violations).toContain('logo_too_small');
+    }
+
+    // A clean master: the recorded logo box holds the brand's logo, and nowhere else does.
+    const clean = truth.masters.find((m) => truth.assets[m.assetId]!.violations.length === 0)!;
+    const t = truth.assets[clean.assetId]!;
+    const box = t.layout.logo!.box;
+    const [asset] = await env.deps.assets.byIds([clean.assetId]);
+    const original = await env.deps.blobs.get(asset!.blobKey);
+    const [brand] = await env.deps.catalog.brands();
+    const variants = brand!.rules.logoVariants as { standard: string; reversed: string };
+    const logoKey = t.layout.logo!.variant === 'standard' ? variants.standard : variants.reversed;
+    const crop = async (left: number, top: number) =>
+      sharp(original)
+        .extract({ left, top, width: box.w, height: box.h })
+        .removeAlpha()
+        .raw()
+        .toBuffer();
+    // The ground just above the box, to lay the transparent logo on.
+    const strip = await sharp(original)
+      .extract({ left: box.x, top: Math.max(0, box.y - 4), width: 4, height: 2 })
+      .removeAlpha()
+      .raw()
+      .toBuffer();
+    const bg = [0, 1, 2].map((c) => Math.round((strip[c]! + strip[c + 3]! + strip[c + 6]!) / 3));
+    const logo = await sharp(await env.deps.blobs.get(logoKey))
+      .resize(box.w, box.h, { fit: 'fill' })
+      .flatten({ background: { r: bg[0]!, g: bg[1]!, b: bg[2]! } })
+      .removeAlpha()
+      .raw()
+      .toBuffer();
+    const diff = (a: Buffer) => a.reduce((s, v, i) => s + Math.abs(v - logo[i]!), 0) / a.length;
+    expect(diff(await crop(box.x, box.y))).toBeLessThan(12);
+    const elsewhere = await crop(
+      Math.round((t.width - box.w) / 2),
+      Math.round((t.height - box.h) / 2),
+    );
+    expect(diff(elsewhere)).toBeGreaterThan(25);
+  });
+
+  it('stores the brand with palette roles, rules and a logo blob', async () => {
+    const [brand] = await env.deps.catalog.brands();
+    expect(brand!.palette.length).toBeGreaterThanOrEqual(4);
+    expect(brand!.palette.length).toBeLessThanOrEqual(6);
+    expect(brand!.palette.every((c) => c.role)).toBe(true);
+    expect(brand!.rules).toMatchObject({
+      logo: { minWidthFraction: expect.any(Number) },
+      disclaimer: { minFontPx: expect.any(Number), minContrastRatio: 4.5 },
+    });
+    const logo = await sharp(await env.deps.blobs.get(brand!.logoBlobKey!)).metadata();
+    expect(logo.format).toBe('png');
+  });
+});
