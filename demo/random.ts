@@ -1,29 +1,9 @@
 // Seeded randomness for the demo: every draw comes from a generator keyed by a stable string, so
 // the library and its performance history are identical on every run and machine.
 
-export type Rng = () => number;
+import { createRng, hashSeed, type Rng } from '../core/random.ts';
 
-/** A 32-bit hash of a string (FNV-1a), used to seed one generator per design or placement. */
-export function hashSeed(key: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    h ^= key.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
-/** mulberry32: small, fast and good enough for synthetic data. */
-export function createRng(seed: number | string): Rng {
-  let a = typeof seed === 'string' ? hashSeed(seed) : seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { createRng, hashSeed, type Rng };
 
 /** Standard normal draw (Box-Muller). */
 export function gaussian(rng: Rng): number {

@@ -1,4 +1,6 @@
 // Dominant colours: k-means in CIE Lab over a small downsample, so "coverage" matches what a person sees.
+
+import { createRng } from '../core/random.ts';
 import type { PaletteColor } from '../store/models.ts';
 import { colourName, deltaE, type Lab, labToRgb, rgbToLab, toHex } from './color.ts';
 
@@ -8,18 +10,6 @@ export interface Pixels {
   height: number;
   /** 3 (RGB) or 4 (RGBA); transparent pixels (alpha < 128) are left out of the palette. */
   channels: number;
-}
-
-/** Deterministic PRNG so the same image always yields the same palette. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Distinct colours as flat Lab triples with pixel counts (typed arrays keep the k-means loop fast). */
@@ -124,7 +114,7 @@ export function extractPalette(px: Pixels, opts: PaletteOptions = {}): PaletteCo
   const { k = 6, minCoverage = 0.02, mergeDistance = 10 } = opts;
   const pts = histogram(px);
   if (pts.n === 0) return [];
-  const centres = seed(pts, Math.min(k, pts.n), mulberry32(0x9e3779b9));
+  const centres = seed(pts, Math.min(k, pts.n), createRng(0x9e3779b9));
   const kk = centres.length / 3;
   const assign = new Int32Array(pts.n).fill(-1);
   const sums = new Float64Array(kk * 4);

@@ -1,6 +1,7 @@
 // Real image files for the vision and ingest tests: built with sharp or by hand, never mocked.
 import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
+import { createRng } from '../core/random.ts';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -87,20 +88,9 @@ export function bombPng(width = 30000, height = 30000): Buffer {
   ]);
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A scene-like SVG: a sky-to-ground gradient, a sun and a few random shapes, different per seed. */
 export function sceneSvg(seed: number, width: number, height: number): string {
-  const r = mulberry32(seed);
+  const r = createRng(seed);
   const hue = Math.floor(r() * 360);
   const shapes: string[] = [];
   for (let i = 0; i < 8; i++) {
