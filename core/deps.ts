@@ -1,10 +1,12 @@
 // The one composition root: concrete clients are created here and nowhere else.
 import type { Surreal } from 'surrealdb';
+import { ApprovalsRepository } from '../store/approvals.repository.ts';
 import { AssetsRepository } from '../store/assets.repository.ts';
 import { AuditRepository } from '../store/audit.repository.ts';
 import { type BlobStore, FsBlobStore } from '../store/blob-store.ts';
 import { CatalogRepository } from '../store/catalog.repository.ts';
 import { connectStore } from '../store/connect.ts';
+import { ConversationsRepository } from '../store/conversations.repository.ts';
 import { GraphRepository } from '../store/graph.repository.ts';
 import { PerformanceRepository } from '../store/performance.repository.ts';
 import type { Config } from './config.ts';
@@ -35,15 +37,17 @@ export interface Deps {
   graph: GraphRepository;
   performance: PerformanceRepository;
   audit: AuditRepository;
+  conversations: ConversationsRepository;
+  approvals: ApprovalsRepository;
   close(): Promise<void>;
 }
 
 export async function createDeps(
   config: Config,
-  opts: { log?: Logger; blobs?: BlobStore; db?: Surreal } = {},
+  opts: { log?: Logger; blobs?: BlobStore; db?: Surreal; openTimeoutMs?: number } = {},
 ): Promise<Deps> {
   const log = opts.log ?? createLogger(config.logLevel);
-  const db = opts.db ?? (await connectStore(config.surreal));
+  const db = opts.db ?? (await connectStore(config.surreal, { openTimeoutMs: opts.openTimeoutMs }));
   const deps: Deps = {
     config,
     log,
@@ -55,6 +59,8 @@ export async function createDeps(
     graph: new GraphRepository(db),
     performance: new PerformanceRepository(db),
     audit: new AuditRepository(db),
+    conversations: new ConversationsRepository(db),
+    approvals: new ApprovalsRepository(db),
     close: async () => {
       await db.close();
     },

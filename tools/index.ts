@@ -2,8 +2,15 @@
 import type { AnyTool } from './define-tool.ts';
 import { getAsset } from './get-asset.ts';
 import { listAssets } from './list-assets.ts';
+import { setAssetStatus } from './set-asset-status.ts';
+import { updateAssetMetadata } from './update-asset-metadata.ts';
 
-export const catalog: readonly AnyTool[] = [listAssets, getAsset];
+export const catalog: readonly AnyTool[] = [
+  listAssets,
+  getAsset,
+  setAssetStatus,
+  updateAssetMetadata,
+];
 
 export function findTool(name: string): AnyTool | undefined {
   return catalog.find((t) => t.name === name);

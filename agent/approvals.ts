@@ -1,0 +1,310 @@
+// Approvals: a side-effect tool never runs on a model's word alone. Its call becomes a pending
+// action stored server-side, bound to one conversation and to a hash of the exact validated input;
+// a person approves or denies it by id. Approval is claimed with one conditional UPDATE, so an
+// action runs at most once even when two approvals race.
+import { createHash } from 'node:crypto';
+import type { Deps } from '../core/deps.ts';
+import { AppError, isAppError, publicMessage } from '../core/errors.ts';
+import type { ApprovalRecord } from '../store/approvals.repository.ts';
+import { parseConversationId } from '../store/conversations.repository.ts';
+import { type Actor, type AnyTool, invokeTool, parseToolInput } from '../tools/define-tool.ts';
+import { catalog } from '../tools/index.ts';
+
+export interface PendingAction {
+  id: string;
+  tool: string;
+  input: unknown;
+  conversationId: string;
+  /** Id of the actor whose request (through the model) produced the action. */
+  requestedBy: string;
+  status: 'pending' | 'approved' | 'denied' | 'executed' | 'expired';
+  createdAt: string;
+  expiresAt: string;
+  summary: string;
+}
+
+const SURFACES: readonly Actor['surface'][] = [
+  'cli',
+  'http',
+  'mcp',
+  'web',
+  'slack',
+  'agent',
+  'test',
+];
+
+/** JSON with object keys sorted at every level: equal inputs give equal text, hence equal hashes. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v && typeof v === 'object' && !(v instanceof Date)) {
+    const o = v as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.keys(o)
+        .filter((k) => o[k] !== undefined)
+        .sort()
+        .map((k) => [k, sortKeys(o[k])]),
+    );
+  }
+  return v;
+}
+
+export const hashInput = (json: string) => createHash('sha256').update(json).digest('hex');
+
+function toPending(r: ApprovalRecord): PendingAction {
+  return {
+    id: r.id,
+    tool: r.tool,
+    input: JSON.parse(r.inputJson),
+    conversationId: r.conversationId,
+    requestedBy: r.requestedBy.id,
+    status: r.status,
+    createdAt: r.createdAt,
+    expiresAt: r.expiresAt,
+    summary: r.summary,
+  };
+}
+
+/** A one-line description a person can judge before approving. */
+export function summarizeAction(tool: AnyTool, input: unknown): string {
+  const i = (input ?? {}) as Record<string, unknown>;
+  const ids = Array.isArray(i.assetIds)
+    ? (i.assetIds as string[])
+    : i.assetId
+      ? [String(i.assetId)]
+      : [];
+  const idText = ids.length
+    ? ` ${ids.length === 1 ? 'asset' : `${ids.length} assets`} ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''}`
+    : '';
+  if (tool.name === 'set-asset-status') return `Set status of${idText} to "${String(i.status)}"`;
+  if (tool.name === 'update-asset-metadata') {
+    const fields = ['title', 'description', 'keywords'].filter((k) => i[k] !== undefined);
+    return `Update ${fields.join(', ') || 'metadata'} of${idText}`;
+  }
+  const json = canonicalJson(input);
+  return `${tool.title ?? tool.name}: ${json.length > 240 ? `${json.slice(0, 240)}…` : json}`;
+}
+
+export interface ApprovalsOptions {
+  tools?: readonly AnyTool[];
+  now?: () => Date;
+}
+
+export class Approvals {
+  private readonly tools: readonly AnyTool[];
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly deps: Deps,
+    opts: ApprovalsOptions = {},
+  ) {
+    this.tools = opts.tools ?? catalog;
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  /** Validates the input now (a bad call fails at once, to the model) and stores the pending action. */
+  async request(args: {
+    tool: AnyTool;
+    input: unknown;
+    conversationId: string;
+    requestedBy: Actor;
+  }): Promise<PendingAction> {
+    const { tool, requestedBy } = args;
+    if (!tool.annotations.needsApproval) {
+      throw new AppError('invalid_input', `${tool.name} runs without approval; call it directly`);
+    }
+    const conversationId = parseConversationId(args.conversationId);
+    const input = parseToolInput(tool, args.input);
+    const inputJson = canonicalJson(input);
+    const record = await this.deps.approvals.create({
+      tool: tool.name,
+      inputJson,
+      inputHash: hashInput(inputJson),
+      conversationId,
+      requestedBy: { id: requestedBy.id, surface: requestedBy.surface, name: requestedBy.name },
+      summary: summarizeAction(tool, input),
+      expiresAt: new Date(this.now().getTime() + this.deps.config.approvals.ttlMs),
+    });
+    this.deps.log.info(
+      { approvalId: record.id, tool: tool.name, conversationId, requestedBy: requestedBy.id },
+      'approval requested',
+    );
+    return toPending(record);
+  }
+
+  async get(id: string): Promise<PendingAction | null> {
+    const r = await this.find(id);
+    return r ? toPending(r) : null;
+  }
+
+  async pending(conversationId: string): Promise<PendingAction[]> {
+    const rows = await this.deps.approvals.pendingFor(
+      parseConversationId(conversationId),
+      this.now(),
+    );
+    return rows.map(toPending);
+  }
+
+  /**
+   * Runs the stored input (never the client's copy) once, with `ctx.approval` set so the tool gate
+   * lets it through. `binding` must name the action's conversation and, when given, its exact input.
+   */
+  async approve(
+    id: string,
+    by: Actor,
+    binding: { conversationId: string; input?: unknown },
+  ): Promise<{ action: PendingAction; output: unknown }> {
+    const record = await this.bound(id, by, binding);
+    const tool = this.tools.find((t) => t.name === record.tool);
+    if (binding.input !== undefined) {
+      // Compare validated forms, so defaults filled in on either side do not matter.
+      const offered = tool ? safeCanonical(tool, binding.input) : canonicalJson(binding.input);
+      if (offered === null || hashInput(offered) !== record.inputHash) {
+        throw new AppError(
+          'forbidden',
+          `approval ${id} was requested for a different input; nothing ran`,
+        );
+      }
+    }
+    const claimed = await this.deps.approvals.transition(id, 'approved', by.id, this.now());
+    if (!claimed) throw await this.notClaimable(id);
+    if (!tool) {
+      await this.deps.approvals.markFailed(id, `tool ${record.tool} no longer exists`);
+      throw new AppError(
+        'not_found',
+        `tool ${record.tool} of approval ${id} no longer exists; nothing ran`,
+      );
+    }
+    const requester: Actor = {
+      id: record.requestedBy.id,
+      surface: SURFACES.includes(record.requestedBy.surface as Actor['surface'])
+        ? (record.requestedBy.surface as Actor['surface'])
+        : 'agent',
+      name: record.requestedBy.name,
+    };
+    let output: unknown;
+    try {
+      output = await invokeTool(tool, JSON.parse(record.inputJson), this.deps, {
+        actor: requester,
+        conversationId: record.conversationId,
+        approval: { id, approvedBy: by.id },
+      });
+    } catch (e) {
+      const reason = publicMessage(e);
+      if (!isAppError(e)) this.deps.log.error({ err: e, approvalId: id }, 'approved action failed');
+      await this.deps.approvals.markFailed(id, reason);
+      await this.note(
+        record.conversationId,
+        `Approval ${id} (${record.summary}) was approved by ${by.id}, but running ${record.tool} failed: ${reason}. Nothing else was retried.`,
+      );
+      throw isAppError(e)
+        ? e
+        : new AppError('internal', `${record.tool} failed after approval: ${reason}`);
+    }
+    const outputJson = JSON.stringify(output);
+    const done = (await this.deps.approvals.markExecuted(id, outputJson)) ?? claimed;
+    this.deps.log.info(
+      { approvalId: id, tool: record.tool, approvedBy: by.id },
+      'approved action executed',
+    );
+    await this.note(
+      record.conversationId,
+      `Approval ${id} (${record.summary}) was approved by ${by.id} and ${record.tool} has run. Result: ${clip(outputJson, 1500)}`,
+    );
+    return { action: toPending(done), output };
+  }
+
+  async deny(id: string, by: Actor, binding: { conversationId: string }): Promise<PendingAction> {
+    await this.bound(id, by, binding);
+    const denied = await this.deps.approvals.transition(id, 'denied', by.id, this.now());
+    if (!denied) throw await this.notClaimable(id);
+    this.deps.log.info({ approvalId: id, tool: denied.tool, deniedBy: by.id }, 'approval denied');
+    await this.note(
+      denied.conversationId,
+      `Approval ${id} (${denied.summary}) was denied by ${by.id}; nothing changed.`,
+    );
+    return toPending(denied);
+  }
+
+  private async find(id: string): Promise<ApprovalRecord | null> {
+    if (!/^[a-z0-9][a-z0-9_-]{1,63}$/.test(id)) return null;
+    const r = await this.deps.approvals.get(id);
+    if (r && r.status === 'pending' && Date.parse(r.expiresAt) <= this.now().getTime()) {
+      await this.deps.approvals.markExpired(id, this.now());
+      return { ...r, status: 'expired' };
+    }
+    return r;
+  }
+
+  /** The record, if it exists, belongs to this conversation, is intact and the actor may decide. */
+  private async bound(
+    id: string,
+    by: Actor,
+    binding: { conversationId: string },
+  ): Promise<ApprovalRecord> {
+    if (by.surface === 'agent') {
+      throw new AppError('forbidden', 'only a person can approve or deny an action, not the agent');
+    }
+    const record = await this.find(String(id));
+    if (!record)
+      throw new AppError(
+        'not_found',
+        `no approval with id ${JSON.stringify(String(id).slice(0, 80))}`,
+      );
+    if (record.conversationId !== binding.conversationId) {
+      throw new AppError(
+        'forbidden',
+        `approval ${id} belongs to another conversation; nothing ran`,
+      );
+    }
+    if (hashInput(record.inputJson) !== record.inputHash) {
+      // The stored input no longer matches what was requested: refuse rather than run it.
+      this.deps.log.error({ approvalId: id }, 'stored approval input does not match its hash');
+      throw new AppError('forbidden', `approval ${id} has been altered; nothing ran`);
+    }
+    return record;
+  }
+
+  private async notClaimable(id: string): Promise<AppError> {
+    const r = await this.find(id);
+    const status = r?.status ?? 'gone';
+    const why =
+      status === 'expired'
+        ? `expired at ${r?.expiresAt}; ask again`
+        : status === 'denied'
+          ? `was denied by ${r?.decidedBy ?? 'someone'}`
+          : status === 'approved' || status === 'executed'
+            ? `was already approved by ${r?.decidedBy ?? 'someone'}`
+            : 'is no longer pending';
+    return new AppError('conflict', `approval ${id} ${why}`, 409, { status });
+  }
+
+  /** Adds an assistant note to the conversation so the next turn knows what happened. */
+  private async note(conversationId: string, text: string): Promise<void> {
+    try {
+      await this.deps.conversations.append(conversationId, [
+        { role: 'assistant', content: [{ type: 'text', text }] },
+      ]);
+    } catch (e) {
+      this.deps.log.warn(
+        { err: e, conversationId },
+        'could not record the approval outcome in memory',
+      );
+    }
+  }
+}
+
+function safeCanonical(tool: AnyTool, input: unknown): string | null {
+  try {
+    return canonicalJson(parseToolInput(tool, input));
+  } catch {
+    return null;
+  }
+}
+
+function clip(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n)}… (${s.length - n} more characters)` : s;
+}

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { catalog } from '../../tools/index.ts';
+import { fillArgs, keyValues } from './args.ts';
+import { extractEntities } from './extract.ts';
+import { toolInfo } from './planner.ts';
+
+const now = new Date('2025-06-18T12:00:00Z'); // a Wednesday
+const e = (text: string) => extractEntities(text, { now });
+const listAssets = toolInfo(catalog.find((t) => t.name === 'list-assets')!);
+
+describe('entity extraction', () => {
+  it('reads campaign names however people write them', () => {
+    expect(e('assets in the Spring Launch campaign').campaign).toBe('Spring Launch');
+    expect(e("the summer sale campaign's stories").campaign).toBe('summer sale');
+    expect(e('campaign "Black Friday 2025" please').campaign).toBe('Black Friday 2025');
+    expect(e('list-assets campaign=holiday-gifting').campaign).toBe('holiday-gifting');
+    expect(e('what is approved in Holiday Gifting?').campaign).toBe('Holiday Gifting');
+    expect(e('Which Summer Sale assets are approved?').campaign).toBe('Summer Sale');
+    expect(e('what is the weather in Paris?').campaign).toBeUndefined();
+    expect(e('show me Instagram Story assets').campaign).toBeUndefined();
+  });
+
+  it('reads channels as a slug when network and format are both said, else as a partial filter', () => {
+    expect(e('top IG stories').channel).toEqual({
+      slug: 'instagram-story',
+      network: 'instagram',
+      format: 'story',
+    });
+    expect(e('channel display-leaderboard').channel?.slug).toBe('display-leaderboard');
+    expect(e('anything for TikTok?').channel).toEqual({ network: 'tiktok', format: undefined });
+    expect(e('the hero image').channel).toBeUndefined();
+  });
+
+  it('reads counts from "top 5", "three newest", "limit=…" and singular phrasing, not from dates or sizes', () => {
+    expect(e('top 5 banners').count).toBe(5);
+    expect(e('show me three recent assets').count).toBe(3);
+    expect(e('the 10 newest images').count).toBe(10);
+    expect(e('the newest asset in Summer Sale')).toMatchObject({ count: 1, singular: true });
+    expect(e('assets from the last 30 days').count).toBeUndefined();
+    expect(e('1080 wide assets').count).toBeUndefined();
+  });
+
+  it('finds asset ids, with or without the asset: prefix, and leaves plain words alone', () => {
+    expect(e('compare asset:k3j2m9x4p1q8abcd with zz7yxwvu2tsrqpon').assetIds).toEqual([
+      'k3j2m9x4p1q8abcd',
+      'zz7yxwvu2tsrqpon',
+    ]);
+    expect(e('responsibilities of the team').assetIds).toEqual([]);
+  });
+
+  it('reads colours, but not from inside a campaign name', () => {
+    expect(e('red or navy assets').colours).toEqual(['red', 'navy']);
+    expect(e('gray ones').colours).toEqual(['grey']);
+    expect(e('the Black Friday campaign').colours).toEqual([]);
+  });
+
+  it('reads locales from codes and language names', () => {
+    expect(e('assets for de_de').locale).toBe('de-DE');
+    expect(e('the French cuts').locale).toBe('fr-FR');
+    expect(e('go-to assets').locale).toBeUndefined();
+  });
+
+  it('turns date phrases into inclusive ISO ranges relative to today', () => {
+    expect(e('uploaded in the last 7 days').dateRange).toEqual({
+      from: '2025-06-12',
+      to: '2025-06-18',
+      label: 'last 7 days',
+    });
+    expect(e('from last week').dateRange).toEqual({
+      from: '2025-06-09',
+      to: '2025-06-15',
+      label: 'last week',
+    });
+    expect(e('made in March').dateRange).toEqual({
+      from: '2025-03-01',
+      to: '2025-03-31',
+      label: 'March 2025',
+    });
+    expect(e('made in November').dateRange?.from).toBe('2024-11-01');
+    expect(e('between 2025-01-01 and 2025-02-15').dateRange).toMatchObject({
+      from: '2025-01-01',
+      to: '2025-02-15',
+    });
+    expect(e('Q2 2025').dateRange).toMatchObject({ from: '2025-04-01', to: '2025-06-30' });
+  });
+
+  it('notices references back to earlier results', () => {
+    expect(e('archive these')).toMatchObject({ anaphora: 'all' });
+    expect(e('tell me more about the second one')).toMatchObject({ anaphora: 'one', ordinal: 1 });
+    expect(e('approve it')).toMatchObject({ anaphora: 'one' });
+  });
+});
+
+describe('schema-driven arguments', () => {
+  it('fills list-assets from words: enums by synonym, counts clamped to the schema', () => {
+    const { input } = fillArgs(listAssets.schema, {
+      e: e(
+        'top 500 vertical localised assets still waiting for review in the Summer Sale campaign',
+      ),
+      ids: [],
+    });
+    expect(input).toEqual({
+      campaign: 'Summer Sale',
+      status: 'needs_review',
+      orientation: 'portrait',
+      kind: 'localized',
+      limit: 100,
+    });
+  });
+
+  it('takes key=value pairs as given, coerced to the schema, and ignores keys it does not have', () => {
+    expect([...keyValues('list-assets kind=variant limit=3 note: "x" title="A b"')]).toEqual([
+      ['kind', 'variant'],
+      ['limit', '3'],
+      ['note', 'x'],
+      ['title', 'A b'],
+    ]);
+    const { input } = fillArgs(listAssets.schema, {
+      e: e('list-assets kind=variant limit=3 colour=red'),
+      ids: [],
+    });
+    expect(input).toEqual({ kind: 'variant', limit: 3 });
+  });
+});
