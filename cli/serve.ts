@@ -4,7 +4,8 @@ import { loadConfig } from '../core/config.ts';
 import { createDeps, type Deps } from '../core/deps.ts';
 import { createApp } from '../web-chat/app.ts';
 
-export const summary = 'run the HTTP server (API, files, MCP at /mcp); seeds the demo library on an empty store';
+export const summary =
+  'run the HTTP server (API, files, MCP at /mcp); seeds the demo library on an empty store';
 
 /** Seeds the demo library when the store is empty, so a fresh `npm start` has something to show. */
 async function seedIfEmpty(deps: Deps): Promise<void> {
@@ -23,20 +24,30 @@ async function seedIfEmpty(deps: Deps): Promise<void> {
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { help: { type: 'boolean' } } });
   if (values.help) {
-    process.stderr.write('usage: curator serve\n  HOST, PORT, DATA_DIR, SURREAL_URL, MCP_TOKEN… come from the environment (see README).\n');
+    process.stderr.write(
+      'usage: curator serve\n  HOST, PORT, DATA_DIR, SURREAL_URL, MCP_TOKEN… come from the environment (see README).\n',
+    );
     return 0;
   }
   const config = loadConfig();
   const deps = await createDeps(config);
-  const app = createApp(deps);
-  const server = honoServe({ fetch: app.fetch, hostname: config.http.host, port: config.http.port });
+  const closers: (() => Promise<void>)[] = [];
+  const app = createApp(deps, { onClose: (fn) => closers.push(fn) });
+  const server = honoServe({
+    fetch: app.fetch,
+    hostname: config.http.host,
+    port: config.http.port,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
   });
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.http.port;
-  deps.log.info({ url: `http://${config.http.host}:${port}`, dataDir: config.dataDir, db: config.surreal.url }, 'curator serving');
+  deps.log.info(
+    { url: `http://${config.http.host}:${port}`, dataDir: config.dataDir, db: config.surreal.url },
+    'curator serving',
+  );
 
   const seeding = seedIfEmpty(deps).catch((err) => deps.log.error({ err }, 'demo seeding failed'));
 
@@ -48,6 +59,7 @@ export async function run(argv: string[]): Promise<number> {
       deps.log.info({ signal }, 'shutting down: finishing in-flight requests');
       // Stop accepting, let in-flight requests finish (bounded), then close the store.
       const closed = new Promise<void>((r) => server.close(() => r()));
+      await Promise.allSettled(closers.map((fn) => fn()));
       const grace = new Promise<void>((r) => setTimeout(r, 10_000).unref());
       (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
       await Promise.race([closed, grace]);

@@ -42,6 +42,7 @@ export const EnvSchema = z.object({
   MCP_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   MCP_ALLOWED_HOSTS: csv.default([]),
   MCP_ALLOWED_ORIGINS: csv.default([]),
+  APPROVER_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   APPROVAL_TTL_MINUTES: z.coerce
     .number()
     .int()
@@ -69,7 +70,7 @@ export interface Config {
     memoryTokens: number;
   };
   mcp: { token?: string; allowedHosts: string[]; allowedOrigins: string[] };
-  approvals: { ttlMs: number };
+  approvals: { ttlMs: number; approverToken?: string };
 }
 
 /** Parses the environment once. Empty strings count as unset so `FOO=` in a .env file is harmless. */
@@ -127,7 +128,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       allowedHosts: e.MCP_ALLOWED_HOSTS,
       allowedOrigins: e.MCP_ALLOWED_ORIGINS,
     },
-    approvals: { ttlMs: e.APPROVAL_TTL_MINUTES * 60_000 },
+    approvals: { ttlMs: e.APPROVAL_TTL_MINUTES * 60_000, approverToken: e.APPROVER_TOKEN },
   };
 }
 

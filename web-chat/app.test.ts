@@ -14,7 +14,9 @@ async function seed(n: number) {
   for (let i = 0; i < n; i++) {
     const img = await makeImage({ seed: i + 1, format: 'png' });
     const blob = await deps.blobs.put(img);
-    const thumb = await deps.blobs.put(await makeImage({ seed: i + 1, format: 'webp', width: 64, height: 40 }));
+    const thumb = await deps.blobs.put(
+      await makeImage({ seed: i + 1, format: 'webp', width: 64, height: 40 }),
+    );
     const a = await deps.assets.create({
       contentHash: blob.key,
       originalName: `creative-${i}.png`,
@@ -46,11 +48,18 @@ describe('HTTP API', () => {
     const app = createApp(env.deps);
     const res = await app.request('/api/assets?limit=2');
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { items: { id: string; thumbnailUrl: string }[]; next: string; total: number };
+    const body = (await res.json()) as {
+      items: { id: string; thumbnailUrl: string }[];
+      next: string;
+      total: number;
+    };
     expect(body.items).toHaveLength(2);
     expect(body.total).toBe(3);
     expect(body.next).toBeTruthy();
-    const page2 = (await (await app.request(`/api/assets?limit=2&cursor=${body.next}`)).json()) as { items: unknown[]; next: null };
+    const page2 = (await (await app.request(`/api/assets?limit=2&cursor=${body.next}`)).json()) as {
+      items: unknown[];
+      next: null;
+    };
     expect(page2.items).toHaveLength(1);
     expect(page2.next).toBeNull();
 
@@ -62,14 +71,20 @@ describe('HTTP API', () => {
     expect((await app.request(thumbPath, { headers: { 'if-none-match': etag } })).status).toBe(304);
     const orig = await app.request(`/files/assets/${ids[0]}/original`);
     expect(orig.headers.get('content-type')).toBe('image/png');
-    expect(Buffer.from(await orig.arrayBuffer()).subarray(1, 4).toString()).toBe('PNG');
+    expect(
+      Buffer.from(await orig.arrayBuffer())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
   });
 
   it('answers bad requests with JSON errors, never a crash', async () => {
     const app = createApp(env.deps);
     const tooMany = await app.request('/api/assets?limit=1000');
     expect(tooMany.status).toBe(400);
-    expect(((await tooMany.json()) as { error: { message: string } }).error.message).toMatch(/limit/);
+    expect(((await tooMany.json()) as { error: { message: string } }).error.message).toMatch(
+      /limit/,
+    );
     const missing = await app.request('/api/assets/nosuchasset1234');
     expect(missing.status).toBe(404);
     const badId = await app.request('/api/assets/..%2F..%2Fetc');

@@ -3,10 +3,12 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Deps } from '../core/deps.ts';
 import { AppError, isAppError } from '../core/errors.ts';
+import { mountMcp } from '../mcp-server/http.ts';
+import { parseKey } from '../store/ids.ts';
 import { invokeTool } from '../tools/define-tool.ts';
 import { getAsset } from '../tools/get-asset.ts';
 import { listAssets } from '../tools/list-assets.ts';
-import { parseKey } from '../store/ids.ts';
+import { mountApprovals } from './approvals.routes.ts';
 
 const httpActor = { id: 'http', surface: 'http' as const };
 
@@ -21,7 +23,12 @@ const ListQuery = z.object({
   locale: z.string().optional(),
 });
 
-export function createApp(deps: Deps): Hono {
+export interface AppOptions {
+  /** Receives shutdown hooks (e.g. closing MCP sessions) that `serve` runs before the store closes. */
+  onClose?: (fn: () => Promise<void>) => void;
+}
+
+export function createApp(deps: Deps, opts: AppOptions = {}): Hono {
   const app = new Hono();
 
   app.onError((err, c) => {
@@ -31,7 +38,12 @@ export function createApp(deps: Deps): Hono {
     deps.log.error({ err, path: c.req.path }, 'unhandled request error');
     return c.json({ error: { code: 'internal', message: 'internal error' } }, 500);
   });
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
+  app.notFound((c) =>
+    c.json(
+      { error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } },
+      404,
+    ),
+  );
 
   app.get('/healthz', async (c) => {
     // Healthy means the database answers, not just that the process is up.
@@ -42,14 +54,19 @@ export function createApp(deps: Deps): Hono {
   app.get('/api/assets', async (c) => {
     const q = ListQuery.safeParse(c.req.query());
     if (!q.success) {
-      throw new AppError('invalid_input', q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      throw new AppError(
+        'invalid_input',
+        q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+      );
     }
     const out = await invokeTool(listAssets, q.data, deps, { actor: httpActor });
     return c.json(out);
   });
 
   app.get('/api/assets/:id', async (c) => {
-    const out = await invokeTool(getAsset, { assetId: c.req.param('id') }, deps, { actor: httpActor });
+    const out = await invokeTool(getAsset, { assetId: c.req.param('id') }, deps, {
+      actor: httpActor,
+    });
     return c.json(out);
   });
 
@@ -57,7 +74,8 @@ export function createApp(deps: Deps): Hono {
   app.get('/files/assets/:id/:file', async (c) => {
     const id = parseKey('asset', c.req.param('id'));
     const file = c.req.param('file');
-    if (file !== 'original' && file !== 'thumb.webp') throw new AppError('not_found', `no file ${file}`);
+    if (file !== 'original' && file !== 'thumb.webp')
+      throw new AppError('not_found', `no file ${file}`);
     const asset = await deps.assets.get(id);
     const key = file === 'original' ? asset.blobKey : asset.thumbKey;
     if (!key) throw new AppError('not_found', `asset ${id} has no thumbnail yet`);
@@ -74,6 +92,11 @@ export function createApp(deps: Deps): Hono {
       ...(file === 'original' ? { 'content-disposition': `inline; filename="${safeName}"` } : {}),
     });
   });
+
+  // MCP over Streamable HTTP at /mcp (bearer token, Host/Origin checks); off without MCP_TOKEN.
+  mountApprovals(app, deps);
+  const mcp = mountMcp(app, deps);
+  opts.onClose?.(mcp.close);
 
   return app;
 }
