@@ -14,7 +14,7 @@ import type { PendingAction } from './approvals.ts';
 import { loadMemory } from './memory.ts';
 import { describeModel, selectModel } from './model.ts';
 import { ModelCallError, type RetryOptions } from './retry.ts';
-import { systemPrompt } from './system-prompt.ts';
+import { type LibraryContext, systemPrompt } from './system-prompt.ts';
 
 export interface TurnInput {
   message: string;
@@ -85,6 +85,25 @@ export function createAgent(deps: Deps, opts: AgentOptions = {}): Agent {
   const maxSteps = opts.maxSteps ?? deps.config.llm.maxSteps;
   const memoryTokens = opts.memoryTokens ?? deps.config.llm.memoryTokens;
 
+  // Campaign and channel names change rarely: read them at most every few seconds, not per turn.
+  let library: { at: number; value: Promise<LibraryContext> } | undefined;
+  const libraryContext = (): Promise<LibraryContext> => {
+    if (!library || Date.now() - library.at > 5_000) {
+      const value = Promise.all([deps.catalog.campaigns(), deps.catalog.channels()]).then(
+        ([campaigns, channels]) => ({
+          campaigns: campaigns.map((c) => ({ name: c.name, slug: c.slug })),
+          channels: channels.map((c) => c.slug),
+        }),
+      );
+      // A failed read is retried on the next turn rather than cached.
+      value.catch(() => {
+        library = undefined;
+      });
+      library = { at: Date.now(), value };
+    }
+    return library.value;
+  };
+
   async function turn(
     t: TurnInput,
     driver: 'generate' | 'stream',
@@ -92,13 +111,16 @@ export function createAgent(deps: Deps, opts: AgentOptions = {}): Agent {
   ): Promise<TurnResult> {
     const message = validateMessage(t.message);
     const conversationId = t.conversationId ? parseConversationId(t.conversationId) : newId();
-    const memory = await loadMemory(deps.conversations, conversationId, memoryTokens);
+    const [memory, lib] = await Promise.all([
+      loadMemory(deps.conversations, conversationId, memoryTokens),
+      libraryContext(),
+    ]);
     const userMessage: ModelMessage = { role: 'user', content: message };
     const started = performance.now();
     const pending: PendingAction[] = [];
     const settings = {
       model: choice.model,
-      instructions: systemPrompt({ tools }),
+      instructions: systemPrompt({ tools, library: lib }),
       messages: [...memory.messages, userMessage],
       tools: toAiTools(
         tools,

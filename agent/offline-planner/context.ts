@@ -14,12 +14,29 @@ export function routeContext(
   const message = conv.current.user;
   return {
     message,
-    e: extractEntities(message, { now, knownIds: memory.knownIds }),
+    e: extractEntities(message, {
+      now,
+      knownIds: memory.knownIds,
+      knownCampaigns: knownCampaigns(conv.system),
+    }),
     tools: new Map(tools.map((t) => [t.name, t])),
     conv,
     memory,
     now,
   };
+}
+
+/**
+ * The campaigns the system prompt lists ("Known campaigns: Spring Launch [spring-launch]; …"), so a
+ * campaign named without the word "campaign" ("from the spring launch") is still recognised.
+ */
+export function knownCampaigns(system: string): { name: string; slug: string }[] {
+  const line = /^Known campaigns: (.*)$/m.exec(system)?.[1];
+  if (!line) return [];
+  return line.split('; ').flatMap((entry) => {
+    const m = /^(.+?) \[([a-z0-9][a-z0-9_-]*)\]$/.exec(entry.trim());
+    return m ? [{ name: m[1]!, slug: m[2]! }] : [];
+  });
 }
 
 // ——— memory of earlier turns ———

@@ -122,3 +122,32 @@ describe('schema-driven arguments', () => {
     expect(input).toEqual({ kind: 'variant', limit: 3 });
   });
 });
+
+describe('known campaigns from the library context', () => {
+  const known = [
+    { name: 'Summer Sale', slug: 'summer-sale' },
+    { name: 'Summer Sale Outlet', slug: 'summer-outlet' },
+    { name: 'Spring Launch', slug: 'spring-launch' },
+  ];
+  it('recognises a campaign named without the word "campaign", longest name first', () => {
+    expect(
+      extractEntities('show stories from the spring launch', { now, knownCampaigns: known })
+        .campaign,
+    ).toBe('spring-launch');
+    expect(
+      extractEntities('archive the summer sale outlet banners', { now, knownCampaigns: known })
+        .campaign,
+    ).toBe('summer-outlet');
+    expect(
+      extractEntities('what is in summer-sale?', { now, knownCampaigns: known }).campaign,
+    ).toBe('summer-sale');
+  });
+  it('does not match inside other words or without a mention', () => {
+    expect(
+      extractEntities('show the newest masters', { now, knownCampaigns: known }).campaign,
+    ).toBeUndefined();
+    expect(
+      extractEntities('show the summer salesforce export', { now, knownCampaigns: known }).campaign,
+    ).toBeUndefined();
+  });
+});

@@ -471,13 +471,21 @@ export function extractQuoted(text: string): string[] {
 
 export function extractEntities(
   text: string,
-  opts: { now: Date; knownIds?: ReadonlySet<string> },
+  opts: {
+    now: Date;
+    knownIds?: ReadonlySet<string>;
+    knownCampaigns?: readonly { name: string; slug: string }[];
+  },
 ): Entities {
   const lower = text.toLowerCase();
   const quoted = extractQuoted(text);
-  const campaign = extractCampaign(text);
+  const named = opts.knownCampaigns?.length
+    ? matchKnownCampaign(lower, opts.knownCampaigns)
+    : undefined;
+  const campaign = extractCampaign(text) ?? named?.slug;
   const { count, singular } = extractCount(lower);
-  const lowerNoCampaign = campaign ? lower.replace(campaign.toLowerCase(), ' ') : lower;
+  const mention = named && campaign === named.slug ? named.mention : campaign?.toLowerCase();
+  const lowerNoCampaign = mention ? lower.replace(mention, ' ') : lower;
   return {
     text,
     lower,
@@ -488,10 +496,30 @@ export function extractEntities(
     campaign,
     channel: extractChannel(lowerNoCampaign),
     colours: extractColours(lowerNoCampaign),
-    locale: extractLocale(campaign ? text.replace(campaign, ' ') : text),
+    locale: extractLocale(mention ? lower.replace(mention, ' ') : text),
     dateRange: extractDateRange(lower, opts.now),
     ...extractAnaphora(lower),
   };
+}
+
+/**
+ * A known campaign mentioned by name or slug ("the spring launch", "summer-sale"), longest first so
+ * "Summer Sale Outlet" wins over "Summer Sale". Returns the slug and the words that matched.
+ */
+export function matchKnownCampaign(
+  lower: string,
+  known: readonly { name: string; slug: string }[],
+): { slug: string; mention: string } | undefined {
+  const candidates = known.flatMap((c) => {
+    const forms = new Set([c.name.toLowerCase(), c.slug, c.slug.replace(/[-_]+/g, ' ')]);
+    return [...forms].filter((f) => f.length >= 3).map((f) => ({ slug: c.slug, form: f }));
+  });
+  candidates.sort((a, b) => b.form.length - a.form.length);
+  for (const c of candidates) {
+    const m = new RegExp(`(^|[^a-z0-9])(${escapeRe(c.form)})(?=$|[^a-z0-9])`).exec(lower);
+    if (m) return { slug: c.slug, mention: m[2]! };
+  }
+  return undefined;
 }
 
 export function escapeRe(s: string): string {

@@ -31,6 +31,8 @@ export interface Conversation {
   earlier: Turn[];
   /** Every tool call id in the prompt, so new ids never collide. */
   toolCallCount: number;
+  /** The system instructions (they carry the library context: known campaigns and channels). */
+  system: string;
 }
 
 const emptyTurn = (user = ''): Turn => ({ user, assistant: '', exchanges: [], steps: 0 });
@@ -48,8 +50,12 @@ export function readPrompt(prompt: LanguageModelV4Prompt): Conversation {
     }
     return turn;
   };
+  let system = '';
   for (const m of prompt) {
-    if (m.role === 'system') continue;
+    if (m.role === 'system') {
+      system += (system ? '\n' : '') + m.content;
+      continue;
+    }
     if (m.role === 'user') {
       const text = m.content
         .flatMap((p) => (p.type === 'text' ? [p.text] : []))
@@ -91,6 +97,7 @@ export function readPrompt(prompt: LanguageModelV4Prompt): Conversation {
     current: turns.at(-1) ?? emptyTurn(),
     earlier: turns.slice(0, -1),
     toolCallCount,
+    system,
   };
 }
 
