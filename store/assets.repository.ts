@@ -96,23 +96,16 @@ export interface Page<T> {
   next: string | null;
 }
 
-interface Cursor {
-  t: string;
-  id: string;
-}
-
-const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-function decodeCursor(s: string): Cursor {
-  try {
-    return z
-      .object({ t: z.string(), id: z.string() })
-      .parse(JSON.parse(Buffer.from(s, 'base64url').toString()));
-  } catch {
+const encodeCursor = (sortKey: string) => Buffer.from(sortKey).toString('base64url');
+function decodeCursor(s: string): string {
+  const key = Buffer.from(s, 'base64url').toString();
+  if (!/^\d{16}_[a-z0-9_-]+$/.test(key)) {
     throw new AppError(
       'invalid_input',
       'invalid cursor: pass back the `next` value of the previous page',
     );
   }
+  return key;
 }
 
 export type AssetPatch = Partial<
@@ -267,26 +260,29 @@ export class AssetsRepository {
     return { clause: parts.join(' AND '), vars };
   }
 
-  /** Newest first, keyset-paginated on (created_at, id) so pages stay stable while assets arrive. */
+  /**
+   * Newest first, keyset-paginated on `sort_key` (newest-first time + id, migration 003) so pages
+   * stay stable while assets arrive and the index serves the order without a full sort.
+   */
   async list(filter: AssetFilter, page: { limit: number; cursor?: string }): Promise<Page<Asset>> {
     const { clause, vars } = this.where(filter);
     const parts = clause ? [clause] : [];
     if (page.cursor) {
-      const c = decodeCursor(page.cursor);
-      parts.push('(created_at < $ct OR (created_at = $ct AND id < $cid))');
-      vars.ct = new Date(c.t);
-      vars.cid = rid('asset', c.id);
+      parts.push('sort_key > $after');
+      vars.after = decodeCursor(page.cursor);
     }
     const where = parts.length ? `WHERE ${parts.join(' AND ')}` : '';
-    const [rows] = await this.db.query<[unknown[]]>(
-      `SELECT * FROM asset ${where} ORDER BY created_at DESC, id DESC LIMIT $limit`,
+    const [rows] = await this.db.query<[(Record<string, unknown> & { sort_key: string })[]]>(
+      `SELECT * FROM asset ${where} ORDER BY sort_key LIMIT $limit`,
       { ...vars, limit: page.limit + 1 },
     );
-    const items = AssetRow.array().parse(rows).map(toAsset);
-    const more = items.length > page.limit;
-    if (more) items.pop();
-    const last = items[items.length - 1];
-    return { items, next: more && last ? encodeCursor({ t: last.createdAt, id: last.id }) : null };
+    const more = rows.length > page.limit;
+    if (more) rows.pop();
+    const last = rows[rows.length - 1];
+    return {
+      items: AssetRow.array().parse(rows).map(toAsset),
+      next: more && last ? encodeCursor(last.sort_key) : null,
+    };
   }
 
   async count(filter: AssetFilter = {}): Promise<number> {
