@@ -248,14 +248,16 @@ interface DriverOutcome {
   finishReason: string;
 }
 
+const emptyOutcome = (): DriverOutcome => ({
+  calls: new Map(),
+  texts: [],
+  aborted: false,
+  responseMessages: [],
+  finishReason: 'other',
+});
+
 async function viaGenerate(settings: TurnSettings): Promise<DriverOutcome> {
-  const o: DriverOutcome = {
-    calls: new Map(),
-    texts: [],
-    aborted: false,
-    responseMessages: [],
-    finishReason: 'other',
-  };
+  const o = emptyOutcome();
   try {
     const r = await generateText({
       ...settings,
@@ -288,13 +290,7 @@ async function viaStream(
   settings: TurnSettings,
   emit: (e: AgentEvent) => void,
 ): Promise<DriverOutcome> {
-  const o: DriverOutcome = {
-    calls: new Map(),
-    texts: [],
-    aborted: false,
-    responseMessages: [],
-    finishReason: 'other',
-  };
+  const o = emptyOutcome();
   let stepText = '';
   const result = streamText({ ...settings, onError: () => {} });
   try {

@@ -2,7 +2,7 @@
 // (`WHERE status = 'pending'`), so exactly one of two racing approvals can claim an action.
 import type { Surreal } from 'surrealdb';
 import { z } from 'zod';
-import { newId, rid, zKey, zTime } from './ids.ts';
+import { newId, opt, rid, zKey, zTime } from './ids.ts';
 
 export const ApprovalStatus = z.enum(['pending', 'approved', 'denied', 'executed', 'expired']);
 export type ApprovalStatus = z.infer<typeof ApprovalStatus>;
@@ -32,9 +32,6 @@ export interface ApprovalRecord {
   outputJson?: string;
   error?: string;
 }
-
-const opt = <T extends z.ZodType>(t: T) =>
-  z.preprocess((v) => (v === null ? undefined : v), t.optional());
 
 const Row = z.object({
   id: zKey,

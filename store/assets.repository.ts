@@ -1,7 +1,7 @@
 import type { Surreal } from 'surrealdb';
 import { z } from 'zod';
 import { AppError } from '../core/errors.ts';
-import { keyOf, newId, rid, zKey, zTime } from './ids.ts';
+import { keyOf, newId, opt, rid, zKey, zTime } from './ids.ts';
 import {
   type Asset,
   AssetKind,
@@ -13,9 +13,6 @@ import {
   PaletteColor,
   Tag,
 } from './models.ts';
-
-const opt = <T extends z.ZodType>(t: T) =>
-  z.preprocess((v) => (v === null ? undefined : v), t.optional());
 
 const AssetRow = z.object({
   id: zKey,

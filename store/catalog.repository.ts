@@ -1,11 +1,8 @@
 // Brands, campaigns, channels and placements: the slow-changing reference data around assets.
 import type { Surreal } from 'surrealdb';
 import { z } from 'zod';
-import { keyOf, rid, zKey } from './ids.ts';
+import { keyOf, opt, rid, zKey } from './ids.ts';
 import { Brand, type Campaign, type Channel, type Placement } from './models.ts';
-
-const opt = <T extends z.ZodType>(t: T) =>
-  z.preprocess((v) => (v === null ? undefined : v), t.optional());
 
 const BrandRow = z.object({
   id: zKey,

@@ -48,3 +48,7 @@ export const zTime = z.unknown().transform((v) => {
   }
   return String(v);
 });
+
+/** zod: an optional field that SurrealDB may return as null (NONE and null both mean absent). */
+export const opt = <T extends z.ZodType>(t: T) =>
+  z.preprocess((v) => (v === null ? undefined : v), t.optional());
