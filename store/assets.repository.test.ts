@@ -67,6 +67,33 @@ describe('AssetsRepository', () => {
     });
   });
 
+  it('pages a filtered list completely when the matches are not the newest assets', async () => {
+    const { assets, catalog } = env.deps;
+    await catalog.upsertCampaign({
+      id: 'spring',
+      slug: 'spring',
+      name: 'Spring',
+      status: 'active',
+    });
+    // Matching assets first (oldest), then newer ones that do not match: a limit applied before the
+    // filter would return nothing.
+    for (let i = 0; i < 5; i++) {
+      await assets.create(asset(i, { channel: 'instagram-story', campaigns: ['spring'] }));
+    }
+    for (let i = 5; i < 15; i++) await assets.create(asset(i, { channel: 'web-hero' }));
+    const filter = { channel: 'instagram-story', campaign: 'spring' };
+    const first = await assets.list(filter, { limit: 2 });
+    expect(first.items.map((a) => a.title)).toEqual(['Asset 4', 'Asset 3']);
+    const second = await assets.list(filter, { limit: 2, cursor: first.next! });
+    const third = await assets.list(filter, { limit: 2, cursor: second.next! });
+    expect([...second.items, ...third.items].map((a) => a.title)).toEqual([
+      'Asset 2',
+      'Asset 1',
+      'Asset 0',
+    ]);
+    expect(third.next).toBeNull();
+  });
+
   it('updates metadata and status, and reports a missing asset as not found', async () => {
     const { assets } = env.deps;
     const a = await assets.create(asset(1));

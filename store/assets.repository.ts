@@ -260,6 +260,8 @@ export class AssetsRepository {
   /**
    * Newest first, keyset-paginated on `sort_key` (newest-first time + id, migration 003) so pages
    * stay stable while assets arrive and the index serves the order without a full sort.
+   * Do not force the index with `WITH INDEX asset_sort_key` for filtered lists: this engine then
+   * applies LIMIT before the WHERE filter and returns too few rows (a test below guards this).
    */
   async list(filter: AssetFilter, page: { limit: number; cursor?: string }): Promise<Page<Asset>> {
     const { clause, vars } = this.where(filter);
