@@ -114,16 +114,19 @@ function describe(
   }
 }
 
+/** Told before each retry: which attempt, after how long, and why. */
+export type OnRetry = (info: {
+  attempt: number;
+  delayMs: number;
+  kind: ModelFailure;
+  status?: number;
+}) => void;
+
 async function withAttempts<T>(
   params: LanguageModelV4CallOptions,
   opts: Required<RetryOptions>,
   call: (p: LanguageModelV4CallOptions) => PromiseLike<T>,
-  onRetry?: (info: {
-    attempt: number;
-    delayMs: number;
-    kind: ModelFailure;
-    status?: number;
-  }) => void,
+  onRetry?: OnRetry,
 ): Promise<T> {
   const outer = params.abortSignal;
   for (let attempt = 1; ; attempt++) {
@@ -166,12 +169,7 @@ async function withAttempts<T>(
 export function withRetries(
   model: LanguageModelV4,
   options: RetryOptions = {},
-  onRetry?: (info: {
-    attempt: number;
-    delayMs: number;
-    kind: ModelFailure;
-    status?: number;
-  }) => void,
+  onRetry?: OnRetry,
 ): LanguageModelV4 {
   const opts = { ...DEFAULT_RETRY, ...options };
   return {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sha256 } from '../store/blob-store.ts';
-import { makeTestDeps, type TestEnv } from '../test/helpers.ts';
+import { makeTestDeps, rejectionReason, type TestEnv } from '../test/helpers.ts';
 import { bombPng, scene, solid, xmpPacket } from '../vision/test-fixtures.ts';
 import { ingestBuffer, ingestSources, runIngest } from './ingest.ts';
 import { sanitizeName, titleFromName } from './names.ts';
@@ -21,15 +21,7 @@ afterEach(async () => {
   await env.cleanup();
 });
 
-async function rejection(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    expect((e as { code?: string }).code).toBe('rejected');
-    return (e as Error).message;
-  }
-  throw new Error('expected a rejection');
-}
+const rejection = rejectionReason;
 
 const listFiles = async (dir: string): Promise<string[]> =>
   (await readdir(dir, { recursive: true, withFileTypes: true }))

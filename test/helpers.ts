@@ -50,3 +50,14 @@ export async function makeImage(
   </svg>`;
   return sharp(Buffer.from(svg)).toFormat(format).toBuffer();
 }
+
+/** Awaits a promise that must fail with AppError code 'rejected'; returns the human reason. */
+export async function rejectionReason(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'rejected') throw e;
+    return (e as Error).message;
+  }
+  throw new Error('expected a rejection');
+}

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rejectionReason } from '../test/helpers.ts';
 import { analyzeImage } from './analyze.ts';
 import { hardenSharp } from './decode.ts';
 import { sniff } from './sniff.ts';
@@ -10,15 +11,7 @@ import { bombPng, scene, solid } from './test-fixtures.ts';
 
 const limits = { maxPixels: 100e6 };
 
-async function reason(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    expect((e as { code?: string }).code).toBe('rejected');
-    return (e as Error).message;
-  }
-  throw new Error('expected a rejection');
-}
+const reason = rejectionReason;
 
 describe('analyzeImage', () => {
   it.each(['jpeg', 'png', 'webp', 'avif', 'tiff', 'gif'] as const)(
