@@ -53,6 +53,28 @@ export function pixelLimitError(maxPixels: number, width: number, height: number
   );
 }
 
+/**
+ * Whether the bytes stop before the format's end marker. Decided from the bytes rather than the
+ * decoder's message: libpng says only "read error", and libvips' error text is shared between
+ * threads, so under concurrent decodes it can arrive empty.
+ */
+function endsEarly(format: ImageFormat, input: Buffer): boolean {
+  switch (format) {
+    case 'png':
+      return !input.subarray(-12).includes('IEND');
+    case 'jpeg':
+      // EOI (FF D9) closes a JPEG; encoders may pad a few bytes after it.
+      return !input.subarray(-16).includes(Buffer.from([0xff, 0xd9]));
+    case 'webp':
+      // RIFF size field: the bytes after the first 8.
+      return input.length >= 12 && input.readUInt32LE(4) + 8 > input.length;
+    case 'gif':
+      return input[input.length - 1] !== 0x3b;
+    default:
+      return false;
+  }
+}
+
 /** Turns a libvips message into a reason: "truncated JPEG", "corrupt PNG: …". */
 export function decodeFailure(format: ImageFormat, e: unknown, input?: Buffer): AppError {
   if (e instanceof AppError) return e;
@@ -60,10 +82,8 @@ export function decodeFailure(format: ImageFormat, e: unknown, input?: Buffer): 
     .split('\n')[0]!
     .trim();
   const label = LABEL[format];
-  // libpng says only "read error"; a PNG that stops before its IEND chunk was cut short.
-  const cutPng = format === 'png' && input !== undefined && !input.subarray(-12).includes('IEND');
   if (
-    cutPng ||
+    (input !== undefined && endsEarly(format, input)) ||
     /premature end|truncat|unexpected end|end of (file|data|stream)|not enough data|incomplete/i.test(
       msg,
     )
