@@ -1,10 +1,10 @@
 // `curator demo`: builds the Northpeak demo library into the configured data folder (safe to rerun:
 // identical images are recognised and nothing is duplicated). --json prints only the report.
 import { parseArgs } from 'node:util';
-import cliProgress from 'cli-progress';
 import { loadConfig } from '../core/config.ts';
 import { createDeps } from '../core/deps.ts';
 import { buildDemoLibrary, type DemoReport } from '../demo/build.ts';
+import { progressBar } from './progress.ts';
 
 export const summary =
   'build the demo library (brand, campaigns, creatives, performance) in DATA_DIR';
@@ -51,17 +51,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const deps = await createDeps(loadConfig());
-  const bar =
-    !values.json && process.stderr.isTTY
-      ? new cliProgress.SingleBar(
-          {
-            stream: process.stderr,
-            format: 'demo {step} [{bar}] {value}/{total} | {duration_formatted}',
-            hideCursor: true,
-          },
-          cliProgress.Presets.shades_classic,
-        )
-      : null;
+  const bar = progressBar('demo {step}', !values.json);
   let current = '';
   try {
     const report = await buildDemoLibrary(deps, {

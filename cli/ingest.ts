@@ -2,11 +2,11 @@
 // Rejected files are reported, not fatal; the exit code is 1 only when something failed that a retry
 // might fix (store or disk errors), 2 for bad usage.
 import { parseArgs } from 'node:util';
-import cliProgress from 'cli-progress';
 import { loadConfig } from '../core/config.ts';
 import { createDeps } from '../core/deps.ts';
 import { isAppError } from '../core/errors.ts';
 import { type IngestReport, runIngest } from '../ingest/ingest.ts';
+import { progressBar } from './progress.ts';
 
 export const summary = 'add images (files, folders, http(s) URLs) to the library';
 
@@ -59,17 +59,7 @@ export async function run(argv: string[]): Promise<number> {
 
   const config = loadConfig();
   const deps = await createDeps(config);
-  const bar =
-    !values.json && process.stderr.isTTY
-      ? new cliProgress.SingleBar(
-          {
-            stream: process.stderr,
-            format: 'ingest [{bar}] {value}/{total} | {duration_formatted}',
-            hideCursor: true,
-          },
-          cliProgress.Presets.shades_classic,
-        )
-      : null;
+  const bar = progressBar('ingest', !values.json);
   try {
     const { report, failures } = await runIngest(deps, positionals, {
       campaign: values.campaign,

@@ -23,11 +23,6 @@ const usage = `usage: curator mcp                          serve MCP on stdio
   client with approval prompts (MCP elicitation), which asks at the moment of the call.
 `;
 
-/** Opens the store; a store held by another process fails with a reason (see connectStore). */
-export function openDeps(config: Config, timeoutMs?: number): Promise<Deps> {
-  return createDeps(config, { openTimeoutMs: timeoutMs });
-}
-
 /**
  * `pending`, `approve ID`, `deny ID`: the person's side of approvals for actions MCP clients asked
  * for. Returns what to print; errors (unknown id, other conversation, already decided) throw.
@@ -73,7 +68,7 @@ export async function decideAction(
 export async function run(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
   if (first === 'pending' || first === 'approve' || first === 'deny') {
-    const deps = await openDeps(loadConfig());
+    const deps = await createDeps(loadConfig());
     try {
       process.stdout.write(`${await decideAction(deps, first, rest)}\n`);
       return 0;
@@ -88,7 +83,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   // One stray console.log from any library would corrupt the JSON-RPC stream: route it to stderr.
   for (const k of ['log', 'info', 'debug'] as const) console[k] = console.error;
-  const deps = await openDeps(loadConfig());
+  const deps = await createDeps(loadConfig());
   try {
     await serveStdio(deps);
   } finally {

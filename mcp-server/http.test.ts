@@ -7,18 +7,12 @@ import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Approvals } from '../agent/approvals.ts';
+import { bearerMatches } from '../core/auth.ts';
 import type { Env } from '../core/config.ts';
 import { makeTestDeps, type TestEnv } from '../test/helpers.ts';
 import { createApp } from '../web-chat/app.ts';
 import { type SeededLibrary, seedLibrary } from './fixtures.ts';
-import {
-  bearerMatches,
-  hostAllowed,
-  type McpHttpEndpoint,
-  mountMcp,
-  originAllowed,
-  splitHost,
-} from './http.ts';
+import { hostAllowed, type McpHttpEndpoint, mountMcp, originAllowed, splitHost } from './http.ts';
 
 const TOKEN = 'test-token-0123456789abcdef';
 

@@ -237,5 +237,3 @@ export function mountMcp(app: Hono, deps: Deps, opts: MountMcpOptions = {}): Mcp
     },
   };
 }
-
-export { bearerMatches };

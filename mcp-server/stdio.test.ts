@@ -207,7 +207,6 @@ describe('`curator mcp` and signals', () => {
 
 describe('`curator mcp` with a store another process holds', () => {
   it('fails with a reason instead of exiting silently', async () => {
-    const { openDeps } = await import('../cli/mcp.ts');
     const { loadConfig } = await import('../core/config.ts');
     const { createDeps } = await import('../core/deps.ts');
     const held = await mkdtemp(path.join(os.tmpdir(), 'curator-mcp-lock-'));
@@ -218,7 +217,9 @@ describe('`curator mcp` with a store another process holds', () => {
     });
     const first = await createDeps(config);
     try {
-      await expect(openDeps(config, 1_500)).rejects.toThrow(/one process only.*HTTP endpoint/);
+      await expect(createDeps(config, { openTimeoutMs: 1_500 })).rejects.toThrow(
+        /one process only.*HTTP endpoint/,
+      );
     } finally {
       await first.close().catch(() => {});
       await rm(held, { recursive: true, force: true });

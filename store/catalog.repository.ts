@@ -179,5 +179,3 @@ function toCampaign(r: z.infer<typeof CampaignRow>): Campaign {
     status: r.status,
   };
 }
-
-export { keyOf };
