@@ -2,7 +2,7 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { Approvals } from '../agent/approvals.ts';
-import { type Config, loadConfig } from '../core/config.ts';
+import { loadConfig } from '../core/config.ts';
 import { createDeps, type Deps } from '../core/deps.ts';
 import { AppError } from '../core/errors.ts';
 import { STDIO_CONVERSATION } from '../mcp-server/server.ts';

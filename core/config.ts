@@ -42,7 +42,9 @@ export const EnvSchema = z.object({
   MCP_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   MCP_ALLOWED_HOSTS: csv.default([]),
   MCP_ALLOWED_ORIGINS: csv.default([]),
+  MCP_HTTP_ELICITATION: z.enum(['off', 'on']).default('off'),
   APPROVER_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  APPROVERS: csv.default([]),
   APPROVAL_TTL_MINUTES: z.coerce
     .number()
     .int()
@@ -69,8 +71,15 @@ export interface Config {
     maxSteps: number;
     memoryTokens: number;
   };
-  mcp: { token?: string; allowedHosts: string[]; allowedOrigins: string[] };
-  approvals: { ttlMs: number; approverToken?: string };
+  mcp: {
+    token?: string;
+    allowedHosts: string[];
+    allowedOrigins: string[];
+    /** Whether an MCP client over HTTP may approve through elicitation (it may be a program). */
+    httpElicitation: boolean;
+  };
+  /** `approvers` empty: whoever asked on a surface that proves a person may approve their own request. */
+  approvals: { ttlMs: number; approverToken?: string; approvers: string[] };
 }
 
 /** Parses the environment once. Empty strings count as unset so `FOO=` in a .env file is harmless. */
@@ -127,8 +136,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       token: e.MCP_TOKEN,
       allowedHosts: e.MCP_ALLOWED_HOSTS,
       allowedOrigins: e.MCP_ALLOWED_ORIGINS,
+      httpElicitation: e.MCP_HTTP_ELICITATION === 'on',
     },
-    approvals: { ttlMs: e.APPROVAL_TTL_MINUTES * 60_000, approverToken: e.APPROVER_TOKEN },
+    approvals: {
+      ttlMs: e.APPROVAL_TTL_MINUTES * 60_000,
+      approverToken: e.APPROVER_TOKEN,
+      approvers: e.APPROVERS,
+    },
   };
 }
 

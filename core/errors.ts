@@ -2,11 +2,13 @@
 export type ErrorCode =
   | 'invalid_input'
   | 'not_found'
+  | 'ambiguous'
   | 'conflict'
   | 'unauthorized'
   | 'forbidden'
   | 'rejected'
   | 'too_large'
+  | 'unsupported_media_type'
   | 'unavailable'
   | 'config'
   | 'approval_required'
@@ -27,6 +29,7 @@ export class AppError extends Error {
 function statusFor(code: ErrorCode): number {
   switch (code) {
     case 'invalid_input':
+    case 'ambiguous':
     case 'rejected':
       return 400;
     case 'unauthorized':
@@ -39,6 +42,8 @@ function statusFor(code: ErrorCode): number {
       return 409;
     case 'too_large':
       return 413;
+    case 'unsupported_media_type':
+      return 415;
     case 'approval_required':
       return 202;
     case 'unavailable':

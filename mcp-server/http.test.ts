@@ -12,7 +12,7 @@ import type { Env } from '../core/config.ts';
 import { makeTestDeps, type TestEnv } from '../test/helpers.ts';
 import { createApp } from '../web-chat/app.ts';
 import { type SeededLibrary, seedLibrary } from './fixtures.ts';
-import { hostAllowed, type McpHttpEndpoint, mountMcp, originAllowed, splitHost } from './http.ts';
+import { MCP_MAX_BODY_BYTES, type McpHttpEndpoint, mountMcp } from './http.ts';
 
 const TOKEN = 'test-token-0123456789abcdef';
 
@@ -81,6 +81,7 @@ const initialize = JSON.stringify({
 function rawPost(
   port: number,
   headers: Record<string, string>,
+  body = initialize,
 ): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -105,7 +106,7 @@ function rawPost(
       },
     );
     req.on('error', reject);
-    req.end(initialize);
+    req.end(body);
   });
 }
 
@@ -176,8 +177,8 @@ describe('MCP over Streamable HTTP', () => {
     ).rejects.toThrow(/another conversation/);
   });
 
-  it('asks the person at the client over the session stream and runs the action when they accept', async () => {
-    const { url, lib, env } = await start();
+  /** A client that says yes to every approval prompt, as a script holding MCP_TOKEN would. */
+  async function connectAutoAccepting(url: URL): Promise<Client & { sessionId?: string }> {
     const transport = new StreamableHTTPClientTransport(url, {
       requestInit: { headers: { Authorization: `Bearer ${TOKEN}` } },
     });
@@ -191,6 +192,31 @@ describe('MCP over Streamable HTTP', () => {
     }));
     await client.connect(transport);
     cleanups.push(() => client.close());
+    return Object.assign(client, { sessionId: transport.sessionId });
+  }
+
+  it('by default never asks the client to approve, so a client that accepts everything changes nothing', async () => {
+    const { url, lib, env } = await start();
+    const client = await connectAutoAccepting(url);
+    const target = lib.assets[2]!;
+    const r = await client.callTool({
+      name: 'set-asset-status',
+      arguments: { assetIds: [target.id], status: 'needs_review' },
+    });
+    expect(r.isError).toBeFalsy();
+    const { approval } = r.structuredContent as {
+      approval: { status: string; actionId: string; howToApprove: string };
+    };
+    expect(approval.status).toBe('pending');
+    expect(approval.howToApprove).toMatch(/curator mcp approve/);
+    expect((await env.deps.assets.get(target.id)).status).toBe('draft');
+    const pending = await new Approvals(env.deps).pending(client.sessionId!);
+    expect(pending.map((a) => a.id)).toEqual([approval.actionId]);
+  });
+
+  it('with MCP_HTTP_ELICITATION=on asks the person at the client over the session stream and runs the action when they accept', async () => {
+    const { url, lib, env } = await start({ MCP_TOKEN: TOKEN, MCP_HTTP_ELICITATION: 'on' });
+    const client = await connectAutoAccepting(url);
     const target = lib.assets[2]!;
     const r = await client.callTool({
       name: 'set-asset-status',
@@ -240,6 +266,21 @@ describe('MCP over Streamable HTTP', () => {
     ).toBe(403);
   });
 
+  it('refuses a body over 4 MiB with 413 and reads one under it', async () => {
+    const { port } = await start();
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    const padded = (bytes: number) => {
+      const msg = JSON.parse(initialize);
+      msg.params._meta = { pad: 'x'.repeat(bytes) };
+      return JSON.stringify(msg);
+    };
+    const big = await rawPost(port, auth, padded(MCP_MAX_BODY_BYTES + 1024));
+    expect(big.status).toBe(413);
+    expect(JSON.parse(big.body).error.message).toMatch(/Payload Too Large/);
+    const under = await rawPost(port, auth, padded(2 * 1024 * 1024));
+    expect(under.status, under.body.slice(0, 300)).toBe(200);
+  });
+
   it('is off, with a reason, when MCP_TOKEN is unset', async () => {
     const { port } = await start({});
     const res = await rawPost(port, {});
@@ -269,31 +310,7 @@ describe('MCP over Streamable HTTP', () => {
   });
 });
 
-describe('MCP HTTP guards', () => {
-  const config = {
-    http: { host: '127.0.0.1', port: 3000 },
-    mcp: { allowedHosts: ['mcp.example.com:8443'], allowedOrigins: [] },
-  } as unknown as Parameters<typeof hostAllowed>[1];
-
-  it('parses IPv6 and ported hosts', () => {
-    expect(splitHost('[::1]:3000')).toEqual({ hostname: '[::1]', port: '3000' });
-    expect(splitHost('LocalHost')).toEqual({ hostname: 'localhost', port: '' });
-  });
-
-  it('allows loopback and configured host:port only', () => {
-    expect(hostAllowed('[::1]:3000', config)).toBe(true);
-    expect(hostAllowed('mcp.example.com:8443', config)).toBe(true);
-    expect(hostAllowed('mcp.example.com:9999', config)).toBe(false);
-    expect(hostAllowed('localhost.evil.example', config)).toBe(false);
-    expect(hostAllowed(undefined, config)).toBe(false);
-  });
-
-  it('rejects opaque and foreign origins', () => {
-    expect(originAllowed('null', config)).toBe(false);
-    expect(originAllowed('file://x', config)).toBe(false);
-    expect(originAllowed(undefined, config)).toBe(true);
-  });
-
+describe('MCP bearer token', () => {
   it('compares bearer tokens exactly', () => {
     expect(bearerMatches(`Bearer ${TOKEN}`, TOKEN)).toBe(true);
     expect(bearerMatches(`bearer ${TOKEN}`, TOKEN)).toBe(true);

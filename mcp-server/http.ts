@@ -2,17 +2,22 @@
 // (Mcp-Session-Id) with its own McpServer, because approvals are bound to a conversation (the session
 // id) and an approval prompt (elicitation) is a server-to-client request that needs the session's
 // stream. The SDK's Web-standard transport takes Hono's fetch Request and returns a Response.
-// Guards, in order: endpoint off without MCP_TOKEN (503), Host/Origin against DNS rebinding (403),
-// bearer token (401).
+// Guards, in order: endpoint off without MCP_TOKEN (503), Host/Origin against DNS rebinding (403;
+// createApp's hostGuard already checks them on every route, this repeats it so a bare mount is safe
+// too), bearer token (401). Bodies: the transport reads at most 4 MiB (413 beyond), only after the
+// token matched. Approval prompts (elicitation) only with MCP_HTTP_ELICITATION=on: a client holding
+// MCP_TOKEN may be a program, and a program answering `accept` is not a person approving.
 import { randomUUID } from 'node:crypto';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { Context, Hono } from 'hono';
 import { bearerMatches } from '../core/auth.ts';
-import type { Config } from '../core/config.ts';
 import type { Deps } from '../core/deps.ts';
+import { hostAllowed, originAllowed } from '../core/host-check.ts';
 import { type CuratorMcpServer, createMcpServer } from './server.ts';
 
 export const MCP_PATH = '/mcp';
+/** The largest POST body the MCP endpoint reads. */
+export const MCP_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 export interface MountMcpOptions {
   /** Open sessions kept at most; the least recently used one is closed to make room. */
@@ -33,67 +38,6 @@ interface Session {
   transport: WebStandardStreamableHTTPServerTransport;
   mcp: CuratorMcpServer;
   lastSeen: number;
-}
-
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
-const WILDCARD = new Set(['0.0.0.0', '[::]']);
-
-/** "Example.com:8080" → { hostname: "example.com", port: "8080" }; IPv6 keeps its brackets. */
-export function splitHost(value: string): { hostname: string; port: string } {
-  const v = value.trim().toLowerCase();
-  if (v.startsWith('[')) {
-    const end = v.indexOf(']');
-    if (end < 0) return { hostname: v, port: '' };
-    const rest = v.slice(end + 1);
-    return { hostname: v.slice(0, end + 1), port: rest.startsWith(':') ? rest.slice(1) : '' };
-  }
-  const i = v.lastIndexOf(':');
-  return i >= 0 ? { hostname: v.slice(0, i), port: v.slice(i + 1) } : { hostname: v, port: '' };
-}
-
-/**
- * Host validation: loopback names (any port: an attacker's rebinding page always arrives with its own
- * domain in Host), the address the server is bound to, PUBLIC_URL's host, and MCP_ALLOWED_HOSTS
- * entries ("name" matches any port, "name:port" only that port).
- */
-export function hostAllowed(host: string | undefined, config: Config): boolean {
-  if (!host) return false;
-  const { hostname, port } = splitHost(host);
-  if (LOOPBACK.has(hostname)) return true;
-  // HOST holds a bare address; an IPv6 one appears in Host headers in brackets.
-  const h = config.http.host.toLowerCase();
-  const bound = h.includes(':') && !h.startsWith('[') ? `[${h}]` : h;
-  if (!WILDCARD.has(bound) && hostname === bound) return true;
-  const allowed = [...config.mcp.allowedHosts];
-  if (config.http.publicUrl) allowed.push(new URL(config.http.publicUrl).host);
-  return allowed.some((entry) => {
-    const e = splitHost(entry);
-    return e.hostname === hostname && (e.port === '' || e.port === port);
-  });
-}
-
-/** Origin validation: absent (non-browser clients) is fine; otherwise loopback, PUBLIC_URL or MCP_ALLOWED_ORIGINS. */
-export function originAllowed(origin: string | undefined, config: Config): boolean {
-  if (origin === undefined) return true;
-  let url: URL;
-  try {
-    url = new URL(origin);
-  } catch {
-    return false;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
-  if (LOOPBACK.has(url.hostname)) return true;
-  const allowed = [
-    ...config.mcp.allowedOrigins,
-    ...(config.http.publicUrl ? [config.http.publicUrl] : []),
-  ];
-  return allowed.some((a) => {
-    try {
-      return new URL(a).origin === url.origin;
-    } catch {
-      return false;
-    }
-  });
 }
 
 function problem(
@@ -167,10 +111,13 @@ export function mountMcp(app: Hono, deps: Deps, opts: MountMcpOptions = {}): Mcp
       const oldest = [...sessions.entries()].sort((a, b) => a[1].lastSeen - b[1].lastSeen)[0];
       if (oldest) await drop(oldest[0]);
     }
-    const mcp = createMcpServer(deps);
+    const mcp = createMcpServer(deps, { elicitApproval: config.mcp.httpElicitation });
     let session: Session | undefined;
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
+      // The SDK's default, said here so a change of default cannot lift it: JSON-RPC messages are
+      // small, and the transport reads a body whole before parsing it.
+      maxRequestBodySize: MCP_MAX_BODY_BYTES,
       onsessioninitialized: (id) => {
         session = { transport, mcp, lastSeen: Date.now() };
         sessions.set(id, session);
@@ -198,7 +145,7 @@ export function mountMcp(app: Hono, deps: Deps, opts: MountMcpOptions = {}): Mcp
         'Host not allowed for MCP (DNS rebinding protection); add it to MCP_ALLOWED_HOSTS.',
       );
     }
-    if (!originAllowed(c.req.header('origin'), config)) {
+    if (!originAllowed(c.req.header('origin'), config, c.req.header('host'))) {
       return problem(
         c,
         403,

@@ -26,6 +26,11 @@ export interface CreateMcpServerOptions {
   fallbackConversationId?: string;
   /** How long an approval prompt in the client may stay open before the action is left pending. */
   elicitTimeoutMs?: number;
+  /**
+   * Whether to ask for approval in the client (elicitation). Defaults to true: on stdio a person is
+   * at the terminal that launched the server. Over HTTP it follows MCP_HTTP_ELICITATION.
+   */
+  elicitApproval?: boolean;
 }
 
 export interface CuratorMcpServer {
@@ -44,6 +49,7 @@ export function createMcpServer(deps: Deps, opts: CreateMcpServerOptions = {}): 
     tools: opts.tools ?? catalog,
     conversationId,
     elicitTimeoutMs: opts.elicitTimeoutMs ?? 5 * 60_000,
+    elicitApproval: opts.elicitApproval ?? true,
   });
   registerAssetResources(server, deps, () => ({ actor: { id: 'mcp', surface: 'mcp' } }));
   registerPrompts(server, deps);

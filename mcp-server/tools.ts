@@ -146,6 +146,8 @@ export interface McpToolsOptions {
   conversationId: (sessionId: string | undefined) => string;
   /** How long to wait for a person to answer an approval prompt in the client. */
   elicitTimeoutMs: number;
+  /** False: never ask in the client; the result is the pending action and how a person approves it. */
+  elicitApproval: boolean;
 }
 
 /** Registers tools/list and tools/call on the server. Must run before connect(). */
@@ -182,9 +184,14 @@ export function registerCatalogTools(mcp: McpServer, deps: Deps, opts: McpToolsO
      * The human approval path inside the client: an elicitation is answered by the person using
      * the client, not by the model. Accept runs the action once through Approvals; decline denies
      * it; anything else (no capability, dismissed, timed out) leaves it pending for the web or CLI.
+     * Off (elicitApproval false, HTTP by default): whoever answers could be the program that holds
+     * the token, so the action stays pending for a person with the CLI or the approver token.
      */
     async function askForApproval(action: PendingAction): Promise<CallToolResult> {
-      if (!supportsFormElicitation(server.getClientCapabilities()?.elicitation)) {
+      if (
+        !opts.elicitApproval ||
+        !supportsFormElicitation(server.getClientCapabilities()?.elicitation)
+      ) {
         return approvalResult(action, 'pending');
       }
       let answer: z.infer<typeof ElicitResultSchema>;

@@ -71,6 +71,42 @@ describe('approvals over HTTP', () => {
     expect(audit[0]).toMatchObject({ approvedBy: 'maria', approvalId: action.id });
   });
 
+  it('refuses bodies that are too large, not JSON or malformed, and changes nothing', async () => {
+    env = await makeTestDeps({ APPROVER_TOKEN: TOKEN });
+    const { asset, action } = await pendingArchive();
+    const app = createApp(env.deps);
+    const path = `/api/approvals/${action.id}/approve`;
+    const send = (body: string, type = 'application/json') =>
+      app.request(path, {
+        method: 'POST',
+        headers: { 'content-type': type, authorization: `Bearer ${TOKEN}` },
+        body,
+      });
+    const error = async (res: Response) => ((await res.json()) as { error: unknown }).error;
+
+    const huge = await send(
+      JSON.stringify({ conversationId: 'web-session-1', by: 'x'.repeat(2 * 1024 * 1024) }),
+    );
+    expect(huge.status).toBe(413);
+    expect(await error(huge)).toMatchObject({ code: 'too_large' });
+
+    const plain = await send(JSON.stringify({ conversationId: 'web-session-1' }), 'text/plain');
+    expect(plain.status).toBe(415);
+    expect(await error(plain)).toMatchObject({ code: 'unsupported_media_type' });
+
+    const bad = await send('{bad');
+    expect(bad.status).toBe(400);
+    expect(await error(bad)).toEqual({ code: 'invalid_input', message: 'invalid JSON' });
+    expect((await env.deps.assets.get(asset.id)).status).toBe('approved');
+
+    const ok = await send(
+      JSON.stringify({ conversationId: 'web-session-1' }),
+      'application/json; charset=utf-8',
+    );
+    expect(ok.status).toBe(200);
+    expect((await env.deps.assets.get(asset.id)).status).toBe('archived');
+  });
+
   it('denies without changing anything', async () => {
     env = await makeTestDeps({ APPROVER_TOKEN: TOKEN });
     const { asset, action } = await pendingArchive();

@@ -7,6 +7,7 @@ import { Approvals } from '../agent/approvals.ts';
 import { bearerMatches } from '../core/auth.ts';
 import type { Deps } from '../core/deps.ts';
 import { AppError } from '../core/errors.ts';
+import { jsonBody } from './json-body.ts';
 
 const Decision = z.object({
   conversationId: z.string().min(1).max(200),
@@ -43,8 +44,8 @@ export function mountApprovals(app: Hono, deps: Deps): void {
     return c.json(action);
   });
 
-  app.post('/api/approvals/:id/:decision{approve|deny}', async (c) => {
-    const body = Decision.safeParse(await c.req.json().catch(() => ({})));
+  app.post('/api/approvals/:id/:decision{approve|deny}', jsonBody(), async (c) => {
+    const body = Decision.safeParse(await c.req.json());
     if (!body.success) {
       throw new AppError(
         'invalid_input',
