@@ -21,6 +21,10 @@ export interface PendingAction {
   createdAt: string;
   expiresAt: string;
   summary: string;
+  /** How many assets the action covers, when it was resolved to a set of them. */
+  targetCount?: number;
+  /** Committed batches, while a bulk action runs (or after it stopped mid-way). */
+  progress?: { done: number; total: number };
 }
 
 const SURFACES: readonly Actor['surface'][] = [
@@ -65,6 +69,8 @@ function toPending(r: ApprovalRecord): PendingAction {
     createdAt: r.createdAt,
     expiresAt: r.expiresAt,
     summary: r.summary,
+    ...(r.targetsJson ? { targetCount: (JSON.parse(r.targetsJson) as unknown[]).length } : {}),
+    ...(r.progress ? { progress: r.progress } : {}),
   };
 }
 
@@ -119,14 +125,19 @@ export class Approvals {
     const conversationId = parseConversationId(args.conversationId);
     const input = parseToolInput(tool, args.input);
     const inputJson = canonicalJson(input);
+    // Resolve the exact targets now: approval covers what the person saw, not what matches later.
+    const prepared = tool.prepare ? await tool.prepare(input, this.deps) : undefined;
+    const targetsJson = prepared ? JSON.stringify(prepared.targets) : undefined;
     const record = await this.deps.approvals.create({
       tool: tool.name,
       inputJson,
-      inputHash: hashInput(inputJson),
+      // The targets are part of what was approved: altering them breaks the hash.
+      inputHash: hashInput(targetsJson ? `${inputJson}\n${targetsJson}` : inputJson),
       conversationId,
       requestedBy: { id: requestedBy.id, surface: requestedBy.surface, name: requestedBy.name },
-      summary: summarizeAction(tool, input),
+      summary: prepared?.summary ?? summarizeAction(tool, input),
       expiresAt: new Date(this.now().getTime() + this.deps.config.approvals.ttlMs),
+      targetsJson,
     });
     this.deps.log.info(
       { approvalId: record.id, tool: tool.name, conversationId, requestedBy: requestedBy.id },
@@ -162,7 +173,7 @@ export class Approvals {
     if (binding.input !== undefined) {
       // Compare validated forms, so defaults filled in on either side do not matter.
       const offered = tool ? safeCanonical(tool, binding.input) : canonicalJson(binding.input);
-      if (offered === null || hashInput(offered) !== record.inputHash) {
+      if (offered === null || hashInput(withTargets(offered, record)) !== record.inputHash) {
         throw new AppError(
           'forbidden',
           `approval ${id} was requested for a different input; nothing ran`,
@@ -178,6 +189,39 @@ export class Approvals {
         `tool ${record.tool} of approval ${id} no longer exists; nothing ran`,
       );
     }
+    return this.execute(claimed, tool, by.id);
+  }
+
+  /**
+   * Runs actions that were approved but stopped mid-way (the process ended): each resumes at its
+   * first batch that did not commit. Called when a server or command opens the store.
+   */
+  async resumeInterrupted(): Promise<{ id: string; ok: boolean; error?: string }[]> {
+    const out: { id: string; ok: boolean; error?: string }[] = [];
+    for (const r of await this.deps.approvals.interrupted()) {
+      const tool = this.tools.find((t) => t.name === r.tool);
+      if (!tool) {
+        await this.deps.approvals.markFailed(r.id, `tool ${r.tool} no longer exists`);
+        continue;
+      }
+      this.deps.log.info({ approvalId: r.id, progress: r.progress }, 'resuming an approved action');
+      try {
+        await this.execute(r, tool, r.decidedBy ?? 'unknown');
+        out.push({ id: r.id, ok: true });
+      } catch (e) {
+        out.push({ id: r.id, ok: false, error: publicMessage(e) });
+      }
+    }
+    return out;
+  }
+
+  private async execute(
+    record: ApprovalRecord,
+    tool: AnyTool,
+    approvedBy: string,
+  ): Promise<{ action: PendingAction; output: unknown }> {
+    const id = record.id;
+    const by = { id: approvedBy };
     const requester: Actor = {
       id: record.requestedBy.id,
       surface: SURFACES.includes(record.requestedBy.surface as Actor['surface'])
@@ -190,7 +234,12 @@ export class Approvals {
       output = await invokeTool(tool, JSON.parse(record.inputJson), this.deps, {
         actor: requester,
         conversationId: record.conversationId,
-        approval: { id, approvedBy: by.id },
+        approval: {
+          id,
+          approvedBy,
+          ...(record.targetsJson ? { targets: JSON.parse(record.targetsJson) as string[] } : {}),
+          ...(record.progress ? { startBatch: record.progress.done } : {}),
+        },
       });
     } catch (e) {
       const reason = publicMessage(e);
@@ -205,7 +254,7 @@ export class Approvals {
         : new AppError('internal', `${record.tool} failed after approval: ${reason}`);
     }
     const outputJson = JSON.stringify(output);
-    const done = (await this.deps.approvals.markExecuted(id, outputJson)) ?? claimed;
+    const done = (await this.deps.approvals.markExecuted(id, outputJson)) ?? record;
     this.deps.log.info(
       { approvalId: id, tool: record.tool, approvedBy: by.id },
       'approved action executed',
@@ -254,13 +303,29 @@ export class Approvals {
         'not_found',
         `no approval with id ${JSON.stringify(String(id).slice(0, 80))}`,
       );
+    const approvers = this.deps.config.approvals.approvers;
+    if (approvers.length) {
+      // With an approver group, approval is a second person's: a member who did not ask.
+      if (!approvers.includes(by.id)) {
+        throw new AppError(
+          'forbidden',
+          `${by.id} is not in the approver group (APPROVERS); nothing ran`,
+        );
+      }
+      if (by.id === record.requestedBy.id) {
+        throw new AppError(
+          'forbidden',
+          `${by.id} asked for this action; another approver must decide it; nothing ran`,
+        );
+      }
+    }
     if (record.conversationId !== binding.conversationId) {
       throw new AppError(
         'forbidden',
         `approval ${id} belongs to another conversation; nothing ran`,
       );
     }
-    if (hashInput(record.inputJson) !== record.inputHash) {
+    if (hashInput(withTargets(record.inputJson, record)) !== record.inputHash) {
       // The stored input no longer matches what was requested: refuse rather than run it.
       this.deps.log.error({ approvalId: id }, 'stored approval input does not match its hash');
       throw new AppError('forbidden', `approval ${id} has been altered; nothing ran`);
@@ -296,6 +361,9 @@ export class Approvals {
     }
   }
 }
+
+const withTargets = (inputJson: string, r: ApprovalRecord) =>
+  r.targetsJson ? `${inputJson}\n${r.targetsJson}` : inputJson;
 
 function safeCanonical(tool: AnyTool, input: unknown): string | null {
   try {

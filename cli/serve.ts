@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { serve as honoServe } from '@hono/node-server';
+import { Approvals } from '../agent/approvals.ts';
 import { loadConfig } from '../core/config.ts';
 import { createDeps, type Deps } from '../core/deps.ts';
 import { createApp } from '../web-chat/app.ts';
@@ -50,6 +51,14 @@ export async function run(argv: string[]): Promise<number> {
   );
 
   const seeding = seedIfEmpty(deps).catch((err) => deps.log.error({ err }, 'demo seeding failed'));
+  // Warm the listing index, then finish any approved bulk action a previous run left half-done.
+  void deps.assets
+    .count()
+    .then(() => new Approvals(deps).resumeInterrupted())
+    .then((resumed) => {
+      if (resumed.length) deps.log.info({ resumed }, 'resumed interrupted actions');
+    })
+    .catch((err) => deps.log.error({ err }, 'could not resume interrupted actions'));
 
   return new Promise<number>((resolve) => {
     let stopping = false;

@@ -1,5 +1,8 @@
 // The one composition root: concrete clients are created here and nowhere else.
+import path from 'node:path';
 import type { Surreal } from 'surrealdb';
+import { BulkChanges } from '../assets/bulk-change.ts';
+import { NameResolver } from '../assets/resolve.ts';
 import { ApprovalsRepository } from '../store/approvals.repository.ts';
 import { AssetsRepository } from '../store/assets.repository.ts';
 import { AuditRepository } from '../store/audit.repository.ts';
@@ -8,6 +11,7 @@ import { CatalogRepository } from '../store/catalog.repository.ts';
 import { connectStore } from '../store/connect.ts';
 import { ConversationsRepository } from '../store/conversations.repository.ts';
 import { GraphRepository } from '../store/graph.repository.ts';
+import { ListingIndex } from '../store/listing-index.ts';
 import { PerformanceRepository } from '../store/performance.repository.ts';
 import type { Config } from './config.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -33,6 +37,10 @@ export interface Deps {
   blobs: BlobStore;
   urls: FileUrls;
   assets: AssetsRepository;
+  /** Changes to many assets in audited, resumable batches. */
+  bulk: BulkChanges;
+  /** Campaign, channel, locale and market names as people say them. */
+  names: NameResolver;
   catalog: CatalogRepository;
   graph: GraphRepository;
   performance: PerformanceRepository;
@@ -48,20 +56,39 @@ export async function createDeps(
 ): Promise<Deps> {
   const log = opts.log ?? createLogger(config.logLevel);
   const db = opts.db ?? (await connectStore(config.surreal, { openTimeoutMs: opts.openTimeoutMs }));
+  const { url, namespace, database } = config.surreal;
+  const listing = new ListingIndex(db, {
+    // Only an on-disk store outlives the process; a snapshot of mem:// would describe nothing.
+    snapshotPath: url.startsWith('mem://')
+      ? undefined
+      : path.join(config.dataDir, 'index', `listing-${namespace}-${database}.json`),
+    storeId: `${url}#${namespace}/${database}`,
+    log,
+  });
+  const catalog = new CatalogRepository(db);
   const deps: Deps = {
     config,
     log,
     db,
     blobs: opts.blobs ?? new FsBlobStore(config.blobDir),
     urls: createFileUrls(config),
-    assets: new AssetsRepository(db),
-    catalog: new CatalogRepository(db),
+    assets: new AssetsRepository(db, listing),
+    bulk: new BulkChanges(db, listing),
+    names: new NameResolver({
+      catalog,
+      locales: () => listing.locales(),
+      markets: () => catalog.markets(),
+    }),
+    catalog,
     graph: new GraphRepository(db),
     performance: new PerformanceRepository(db),
     audit: new AuditRepository(db),
     conversations: new ConversationsRepository(db),
     approvals: new ApprovalsRepository(db),
     close: async () => {
+      await listing
+        .close()
+        .catch((err) => log.warn({ err }, 'listing index did not close cleanly'));
       await db.close();
     },
   };

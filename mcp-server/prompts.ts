@@ -38,7 +38,7 @@ export function registerPrompts(mcp: McpServer, deps: Deps): void {
           `no campaign matches "${campaign}"${known.length ? `; known campaigns: ${known.join(', ')}` : ''}`,
         );
       }
-      const total = await deps.assets.count({ campaign: c.id });
+      const total = await deps.assets.count({ campaign: [c.id] });
       const facts = [
         `name "${c.name}"`,
         `slug "${c.slug}"`,

@@ -59,7 +59,7 @@ export function registerAssetResources(mcp: McpServer, deps: Deps, ctx: () => To
           resources: page.items.map((a) => ({
             uri: assetUri(a.id),
             name: a.id,
-            title: a.title || a.originalName,
+            title: a.title,
             mimeType: 'application/json',
           })),
         };

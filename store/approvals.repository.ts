@@ -31,6 +31,10 @@ export interface ApprovalRecord {
   executedAt?: string;
   outputJson?: string;
   error?: string;
+  /** The exact asset ids the action covers, resolved at request time (JSON array). */
+  targetsJson?: string;
+  /** Committed batches of a bulk action: where an interrupted run resumes. */
+  progress?: { done: number; total: number };
 }
 
 const Row = z.object({
@@ -49,6 +53,8 @@ const Row = z.object({
   executed_at: opt(zTime),
   output: opt(z.string()),
   error: opt(z.string()),
+  targets: opt(z.string()),
+  progress: opt(z.object({ done: z.number(), total: z.number() })),
 });
 
 function toRecord(r: z.infer<typeof Row>): ApprovalRecord {
@@ -68,6 +74,8 @@ function toRecord(r: z.infer<typeof Row>): ApprovalRecord {
     executedAt: r.executed_at,
     outputJson: r.output,
     error: r.error,
+    targetsJson: r.targets,
+    progress: r.progress,
   };
 }
 
@@ -87,6 +95,7 @@ export class ApprovalsRepository {
     requestedBy: ApprovalActor;
     summary: string;
     expiresAt: Date;
+    targetsJson?: string;
   }): Promise<ApprovalRecord> {
     const [rows] = await this.db.query<[unknown[]]>('CREATE $id CONTENT $c RETURN AFTER', {
       id: rid('approval', newId()),
@@ -100,6 +109,7 @@ export class ApprovalsRepository {
         summary: a.summary,
         created_at: new Date(),
         expires_at: a.expiresAt,
+        ...(a.targetsJson !== undefined ? { targets: a.targetsJson } : {}),
       },
     });
     const r = first(rows);
@@ -164,6 +174,17 @@ export class ApprovalsRepository {
       { id: rid('approval', id), output: outputJson },
     );
     return first(rows);
+  }
+
+  /** Approved actions whose run neither finished nor failed: the process stopped mid-way. */
+  async interrupted(): Promise<ApprovalRecord[]> {
+    const [rows] = await this.db.query<[unknown[]]>(
+      `SELECT * FROM approval WHERE status = 'approved' AND executed_at = NONE AND error = NONE
+       ORDER BY decided_at ASC LIMIT 100`,
+    );
+    return Row.array()
+      .parse(rows ?? [])
+      .map(toRecord);
   }
 
   /** An approved action whose run failed stays `approved` (it is never run again) with the reason. */

@@ -59,9 +59,9 @@ describe('AssetsRepository', () => {
     expect(seen).toHaveLength(7);
     expect(new Set(seen).size).toBe(7);
     expect(seen[0]).toBe('Asset 6');
-    const spring = await assets.list({ campaign: 'spring' }, { limit: 10 });
+    const spring = await assets.list({ campaign: ['spring'] }, { limit: 10 });
     expect(spring.items.map((a) => a.title).sort()).toEqual(['Asset 0', 'Asset 1', 'Asset 2']);
-    expect(await assets.count({ channel: 'instagram-feed' })).toBe(3);
+    expect(await assets.count({ channel: ['instagram-feed'] })).toBe(3);
     await expect(assets.list({}, { limit: 3, cursor: 'garbage' })).rejects.toMatchObject({
       code: 'invalid_input',
     });
@@ -81,7 +81,7 @@ describe('AssetsRepository', () => {
       await assets.create(asset(i, { channel: 'instagram-story', campaigns: ['spring'] }));
     }
     for (let i = 5; i < 15; i++) await assets.create(asset(i, { channel: 'web-hero' }));
-    const filter = { channel: 'instagram-story', campaign: 'spring' };
+    const filter = { channel: ['instagram-story'], campaign: ['spring'] };
     const first = await assets.list(filter, { limit: 2 });
     expect(first.items.map((a) => a.title)).toEqual(['Asset 4', 'Asset 3']);
     const second = await assets.list(filter, { limit: 2, cursor: first.next! });

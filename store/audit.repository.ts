@@ -38,17 +38,30 @@ export class AuditRepository {
       'SELECT * FROM audit WHERE target = $target ORDER BY at DESC LIMIT $limit',
       { target, limit },
     );
-    return Row.array()
-      .parse(rows)
-      .map((r) => ({
-        id: r.id,
-        at: r.at,
-        actor: r.actor,
-        action: r.action,
-        target: r.target,
-        changes: r.changes,
-        approvedBy: r.approved_by ?? undefined,
-        approvalId: r.approval_id ?? undefined,
-      }));
+    return toEntries(rows);
   }
+
+  /** Every entry an executed action wrote, oldest first (the order it ran in). */
+  async forApproval(approvalId: string): Promise<AuditEntry[]> {
+    const [rows] = await this.db.query<[unknown[]]>(
+      'SELECT * FROM audit WHERE approval_id = $approvalId ORDER BY at ASC',
+      { approvalId },
+    );
+    return toEntries(rows);
+  }
+}
+
+function toEntries(rows: unknown): AuditEntry[] {
+  return Row.array()
+    .parse(rows ?? [])
+    .map((r) => ({
+      id: r.id,
+      at: r.at,
+      actor: r.actor,
+      action: r.action,
+      target: r.target,
+      changes: r.changes,
+      approvedBy: r.approved_by ?? undefined,
+      approvalId: r.approval_id ?? undefined,
+    }));
 }

@@ -1,7 +1,7 @@
 // Brands, campaigns, channels and placements: the slow-changing reference data around assets.
 import type { Surreal } from 'surrealdb';
 import { z } from 'zod';
-import { keyOf, opt, rid, zKey } from './ids.ts';
+import { opt, rid, zKey } from './ids.ts';
 import { Brand, type Campaign, type Channel, type Placement } from './models.ts';
 
 const BrandRow = z.object({
@@ -136,6 +136,16 @@ export class CatalogRepository {
       },
     );
     return p;
+  }
+
+  /** The distinct markets placements run in ("US", "DE"). */
+  async markets(): Promise<string[]> {
+    const [rows] = await this.db.query<[unknown[]]>(
+      'SELECT VALUE market FROM placement WHERE market != NONE GROUP BY market',
+    );
+    return [
+      ...new Set(z.array(z.string()).parse((rows ?? []).filter((r) => typeof r === 'string'))),
+    ].sort();
   }
 
   async placements(filter: { campaign?: string; asset?: string } = {}): Promise<Placement[]> {

@@ -26,7 +26,21 @@ export interface ToolContext {
   conversationId?: string;
   signal?: AbortSignal;
   /** Set only by the approvals module when it executes an approved pending action. */
-  approval?: { id: string; approvedBy: string };
+  approval?: {
+    id: string;
+    approvedBy: string;
+    /** The exact assets resolved when the action was requested: what approval covers. */
+    targets?: string[];
+    /** Batches an interrupted run already committed. */
+    startBatch?: number;
+  };
+}
+
+/** What a pending action will touch, resolved when it is requested. */
+export interface Prepared {
+  targets: string[];
+  /** One line a person can judge: "Set status of 93 assets (campaign Summer Sale: …) to …". */
+  summary: string;
 }
 
 export type ToolDeps = Deps;
@@ -39,6 +53,8 @@ export interface Tool<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.Z
   input: I;
   output: O;
   run(input: z.output<I>, deps: ToolDeps, ctx: ToolContext): Promise<z.input<O>> | z.input<O>;
+  /** For tools that need approval: resolves the input to its exact targets and a summary. */
+  prepare?(input: z.output<I>, deps: ToolDeps): Promise<Prepared>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the catalog holds tools of every input and output type

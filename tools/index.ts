@@ -1,8 +1,11 @@
 // The tool catalog: every surface (agent, MCP, web chat, Slack) serves exactly this list.
+
+import { assetHistory } from './asset-history.ts';
 import type { AnyTool } from './define-tool.ts';
 import { getAsset } from './get-asset.ts';
 import { listAssets } from './list-assets.ts';
 import { setAssetStatus } from './set-asset-status.ts';
+import { undoAction } from './undo-action.ts';
 import { updateAssetMetadata } from './update-asset-metadata.ts';
 
 export const catalog: readonly AnyTool[] = [
@@ -10,6 +13,8 @@ export const catalog: readonly AnyTool[] = [
   getAsset,
   setAssetStatus,
   updateAssetMetadata,
+  assetHistory,
+  undoAction,
 ];
 
 export function findTool(name: string): AnyTool | undefined {

@@ -1,14 +1,19 @@
 import { z } from 'zod';
+import { Selection } from '../assets/selection.ts';
+import { resolveTargets } from '../assets/targets.ts';
 import { AppError } from '../core/errors.ts';
-import { parseKey } from '../store/ids.ts';
 import { AssetStatus } from '../store/models.ts';
 import { AssetIdInput } from './asset-views.ts';
 import { defineTool } from './define-tool.ts';
 
 export const SetAssetStatusResult = z.object({
   status: AssetStatus,
-  changed: z.array(z.object({ id: z.string(), title: z.string(), before: AssetStatus })),
-  unchanged: z.array(z.string()).describe('ids that already had this status'),
+  changed: z
+    .array(z.object({ id: z.string(), title: z.string(), before: AssetStatus }))
+    .describe('the first 50 changed assets'),
+  changedCount: z.number(),
+  unchanged: z.array(z.string()).describe('ids (first 50) that already had this status'),
+  unchangedCount: z.number(),
   approvalId: z.string().optional(),
 });
 
@@ -16,48 +21,61 @@ export const setAssetStatus = defineTool({
   name: 'set-asset-status',
   title: 'Set asset status',
   description:
-    "Moves one or many assets (up to 100) to draft, needs_review, approved or archived. Changes data: it needs a person's approval and is recorded in the audit trail.",
+    "Moves assets to draft, needs_review, approved or archived: up to 100 by id, or every asset of a selection by description (campaign, channel, status, kind, locale, colour…), however many. Changes data: it needs a person's approval, covers exactly the assets resolved when it was asked, and is recorded in the audit trail.",
   annotations: { needsApproval: true, destructive: true, idempotent: true },
-  input: z.object({
-    assetIds: z.array(AssetIdInput).min(1).max(100).describe('the assets to change'),
-    status: AssetStatus.describe('the new status'),
-  }),
+  input: z
+    .object({
+      assetIds: z.array(AssetIdInput).min(1).max(100).optional().describe('the assets to change'),
+      selection: Selection.optional().describe(
+        'instead of ids: every asset matching these list filters',
+      ),
+      status: AssetStatus.describe('the new status'),
+    })
+    .refine((i) => (i.assetIds === undefined) !== (i.selection === undefined), {
+      message: 'give either assetIds or selection, not both',
+    }),
   output: SetAssetStatusResult,
-  run: async ({ assetIds, status }, deps, ctx) => {
-    const ids = [...new Set(assetIds.map((a) => parseKey('asset', a)))];
-    const assets = await deps.assets.byIds(ids);
-    const found = new Set(assets.map((a) => a.id));
-    const missing = ids.filter((i) => !found.has(i));
-    // All or nothing: a typo in one id must not leave half the batch changed.
-    if (missing.length) {
-      throw new AppError(
-        'not_found',
-        `no asset with id ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}; nothing changed`,
-      );
-    }
-    const changed: z.input<typeof SetAssetStatusResult>['changed'] = [];
-    const unchanged: string[] = [];
-    for (const a of assets) {
-      if (a.status === status) {
-        unchanged.push(a.id);
-        continue;
-      }
-      ctx.signal?.throwIfAborted();
-      await deps.assets.update(a.id, { status });
-      await deps.audit.record({
+  prepare: async (input, deps) => {
+    const t = await resolveTargets(deps, input);
+    return { targets: t.ids, summary: `Set status of ${t.description} to "${input.status}"` };
+  },
+  run: async (input, deps, ctx) => {
+    const ids = ctx.approval?.targets ?? (await resolveTargets(deps, input)).ids;
+    const { status } = input;
+    const out = await deps.bulk.run(
+      ids,
+      async (batch) =>
+        (await deps.assets.byIds(batch)).map((a) =>
+          a.status === status
+            ? a.id
+            : {
+                id: a.id,
+                title: (a.title || a.originalName).slice(0, 120),
+                before: { status: a.status },
+                after: { status },
+              },
+        ),
+      {
         actor: ctx.actor.id,
         action: 'set-asset-status',
-        target: `asset:${a.id}`,
-        changes: { status: { before: a.status, after: status } },
-        approvedBy: ctx.approval?.approvedBy,
-        approvalId: ctx.approval?.id,
-      });
-      changed.push({
-        id: a.id,
-        title: (a.title || a.originalName).slice(0, 120),
-        before: a.status,
-      });
+        approval: ctx.approval,
+        startBatch: ctx.approval?.startBatch,
+        signal: ctx.signal,
+      },
+    );
+    if (out.changedCount + out.unchangedCount === 0 && ids.length) {
+      throw new AppError(
+        'not_found',
+        `no asset with id ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''} exists any more; nothing changed`,
+      );
     }
-    return { status, changed, unchanged, approvalId: ctx.approval?.id };
+    return {
+      status,
+      changed: out.changed.map((c) => ({ ...c, before: c.before.status as AssetStatus })),
+      changedCount: out.changedCount,
+      unchanged: out.unchanged,
+      unchangedCount: out.unchangedCount,
+      approvalId: ctx.approval?.id,
+    };
   },
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { Selection } from '../assets/selection.ts';
+import { resolveTargets } from '../assets/targets.ts';
 import { AppError } from '../core/errors.ts';
-import { parseKey } from '../store/ids.ts';
 import { AssetIdInput } from './asset-views.ts';
 import { defineTool } from './define-tool.ts';
 
@@ -8,22 +9,30 @@ const Keyword = z.string().trim().min(1).max(80);
 const KEYWORD_LIMIT = 100;
 
 export const UpdateAssetMetadataResult = z.object({
-  id: z.string(),
+  id: z.string().describe('the first changed (or only) asset'),
   title: z.string(),
   changed: z.array(z.enum(['title', 'description', 'keywords'])),
   keywords: z.array(z.string()),
+  changedCount: z.number().describe('how many assets changed'),
+  unchangedCount: z.number().describe('how many already had these values'),
   approvalId: z.string().optional(),
 });
+
+type Field = 'title' | 'description' | 'keywords';
 
 export const updateAssetMetadata = defineTool({
   name: 'update-asset-metadata',
   title: 'Update asset metadata',
   description:
-    "Edits an asset's title, description or keywords (replace them, or add/remove some). Changes data: it needs a person's approval and is recorded in the audit trail.",
+    "Edits the title, description or keywords (replace them, or add/remove some) of one asset, up to 100 by id, or every asset of a selection by description. Changes data: it needs a person's approval, covers exactly the assets resolved when it was asked, and is recorded in the audit trail.",
   annotations: { needsApproval: true, destructive: true, idempotent: true },
   input: z
     .object({
-      assetId: AssetIdInput,
+      assetId: AssetIdInput.optional(),
+      assetIds: z.array(AssetIdInput).min(1).max(100).optional(),
+      selection: Selection.optional().describe(
+        'instead of ids: every asset matching these list filters',
+      ),
       title: z.string().trim().min(1).max(200).optional().describe('the new title'),
       description: z
         .string()
@@ -43,52 +52,71 @@ export const updateAssetMetadata = defineTool({
         i.addKeywords !== undefined ||
         i.removeKeywords !== undefined,
       'give at least one of title, description, keywords, addKeywords, removeKeywords',
+    )
+    .refine(
+      (i) => [i.assetId, i.assetIds, i.selection].filter((v) => v !== undefined).length === 1,
+      'give exactly one of assetId, assetIds or selection',
     ),
   output: UpdateAssetMetadataResult,
+  prepare: async (input, deps) => {
+    const t = await resolveTargets(deps, input);
+    const fields = ['title', 'description', 'keywords', 'addKeywords', 'removeKeywords'].filter(
+      (k) => input[k as keyof typeof input] !== undefined,
+    );
+    return { targets: t.ids, summary: `Update ${fields.join(', ')} of ${t.description}` };
+  },
   run: async (input, deps, ctx) => {
-    const id = parseKey('asset', input.assetId);
-    const before = await deps.assets.get(id);
-    const after = {
-      title: input.title ?? before.title,
-      description: input.description ?? before.description,
-      keywords:
-        input.keywords || input.addKeywords || input.removeKeywords
-          ? nextKeywords(before.keywords, input)
-          : before.keywords,
-    };
-    if (after.keywords.length > KEYWORD_LIMIT) {
-      throw new AppError(
-        'invalid_input',
-        `an asset keeps at most ${KEYWORD_LIMIT} keywords; nothing changed`,
-      );
-    }
-    const changes: Record<string, { before: unknown; after: unknown }> = {};
-    if (after.title !== before.title) changes.title = { before: before.title, after: after.title };
-    if (after.description !== before.description) {
-      changes.description = { before: before.description, after: after.description };
-    }
-    if (JSON.stringify(after.keywords) !== JSON.stringify(before.keywords)) {
-      changes.keywords = { before: before.keywords, after: after.keywords };
-    }
-    const changed = Object.keys(changes) as ('title' | 'description' | 'keywords')[];
-    if (changed.length) {
-      ctx.signal?.throwIfAborted();
-      const patch = Object.fromEntries(changed.map((k) => [k, after[k]]));
-      await deps.assets.update(id, patch);
-      await deps.audit.record({
+    const ids = ctx.approval?.targets ?? (await resolveTargets(deps, input)).ids;
+    let first: { id: string; title: string; changed: Field[]; keywords: string[] } | undefined;
+    const out = await deps.bulk.run(
+      ids,
+      async (batch) =>
+        (await deps.assets.byIds(batch)).map((before) => {
+          const after = {
+            title: input.title ?? before.title,
+            description: input.description ?? before.description,
+            keywords:
+              input.keywords || input.addKeywords || input.removeKeywords
+                ? nextKeywords(before.keywords, input)
+                : before.keywords,
+          };
+          if (after.keywords.length > KEYWORD_LIMIT) {
+            throw new AppError(
+              'invalid_input',
+              `an asset keeps at most ${KEYWORD_LIMIT} keywords (${before.id} would have ${after.keywords.length}); nothing more changed`,
+            );
+          }
+          const changed: Field[] = [];
+          if (after.title !== before.title) changed.push('title');
+          if (after.description !== before.description) changed.push('description');
+          if (JSON.stringify(after.keywords) !== JSON.stringify(before.keywords)) {
+            changed.push('keywords');
+          }
+          const title = (after.title || before.originalName).slice(0, 200);
+          if (!first || (!first.changed.length && changed.length)) {
+            first = { id: before.id, title, changed, keywords: after.keywords.slice(0, 30) };
+          }
+          if (!changed.length) return before.id;
+          return {
+            id: before.id,
+            title,
+            before: Object.fromEntries(changed.map((k) => [k, before[k]])),
+            after: Object.fromEntries(changed.map((k) => [k, after[k]])),
+          };
+        }),
+      {
         actor: ctx.actor.id,
         action: 'update-asset-metadata',
-        target: `asset:${id}`,
-        changes,
-        approvedBy: ctx.approval?.approvedBy,
-        approvalId: ctx.approval?.id,
-      });
-    }
+        approval: ctx.approval,
+        startBatch: ctx.approval?.startBatch,
+        signal: ctx.signal,
+      },
+    );
+    if (!first) throw new AppError('not_found', `no asset with id ${ids[0]}`);
     return {
-      id,
-      title: (after.title || before.originalName).slice(0, 200),
-      changed,
-      keywords: after.keywords.slice(0, 30),
+      ...first,
+      changedCount: out.changedCount,
+      unchangedCount: out.unchangedCount,
       approvalId: ctx.approval?.id,
     };
   },

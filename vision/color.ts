@@ -121,3 +121,66 @@ export function colourName(lab: Lab): string {
   }
   return best.name;
 }
+
+const RAD = Math.PI / 180;
+const POW25_7 = 25 ** 7;
+
+/**
+ * CIEDE2000 (Sharma, Wu & Dalal 2005): the perceptual colour difference that colour filters use.
+ * About 1 is a just-noticeable difference; 10 is "clearly the same colour family".
+ */
+export function deltaE2000(l1: number, a1: number, b1: number, l2: number, a2: number, b2: number) {
+  const c1 = Math.sqrt(a1 * a1 + b1 * b1);
+  const c2 = Math.sqrt(a2 * a2 + b2 * b2);
+  const cm7 = ((c1 + c2) / 2) ** 7;
+  const g = 0.5 * (1 - Math.sqrt(cm7 / (cm7 + POW25_7)));
+  const ap1 = a1 * (1 + g);
+  const ap2 = a2 * (1 + g);
+  const cp1 = Math.sqrt(ap1 * ap1 + b1 * b1);
+  const cp2 = Math.sqrt(ap2 * ap2 + b2 * b2);
+  const hp1 = cp1 === 0 ? 0 : (Math.atan2(b1, ap1) / RAD + 360) % 360;
+  const hp2 = cp2 === 0 ? 0 : (Math.atan2(b2, ap2) / RAD + 360) % 360;
+  const dL = l2 - l1;
+  const dC = cp2 - cp1;
+  let dh = 0;
+  if (cp1 * cp2 !== 0) {
+    dh = hp2 - hp1;
+    if (dh > 180) dh -= 360;
+    else if (dh < -180) dh += 360;
+  }
+  const dH = 2 * Math.sqrt(cp1 * cp2) * Math.sin((dh / 2) * RAD);
+  const lm = (l1 + l2) / 2;
+  const cm = (cp1 + cp2) / 2;
+  let hm = hp1 + hp2;
+  if (cp1 * cp2 !== 0) {
+    if (Math.abs(hp1 - hp2) > 180) hm = hp1 + hp2 < 360 ? (hm + 360) / 2 : (hm - 360) / 2;
+    else hm /= 2;
+  }
+  const t =
+    1 -
+    0.17 * Math.cos((hm - 30) * RAD) +
+    0.24 * Math.cos(2 * hm * RAD) +
+    0.32 * Math.cos((3 * hm + 6) * RAD) -
+    0.2 * Math.cos((4 * hm - 63) * RAD);
+  const dTheta = 30 * Math.exp(-(((hm - 275) / 25) ** 2));
+  const cm7p = cm ** 7;
+  const rc = 2 * Math.sqrt(cm7p / (cm7p + POW25_7));
+  const lm50 = (lm - 50) ** 2;
+  const sl = 1 + (0.015 * lm50) / Math.sqrt(20 + lm50);
+  const sc = 1 + 0.045 * cm;
+  const sh = 1 + 0.015 * cm * t;
+  const rt = -Math.sin(2 * dTheta * RAD) * rc;
+  const x = dL / sl;
+  const y = dC / sc;
+  const z = dH / sh;
+  return Math.sqrt(x * x + y * y + z * z + rt * y * z);
+}
+
+/** The named colours, for resolving "teal" or "warm red" in a request. */
+export function namedColour(name: string): { name: string; hex: string } | undefined {
+  const n = name.trim().toLowerCase().replace(/gray/g, 'grey').replace(/\s+/g, ' ');
+  const hit = NAMED.find(([k]) => k === n);
+  return hit ? { name: hit[0], hex: hit[1] } : undefined;
+}
+
+export const colourNames = (): string[] => NAMED.map(([n]) => n);

@@ -4,6 +4,21 @@ import type { Composition, Orientation } from '../store/models.ts';
 
 const round = (v: number, d = 3) => Math.round(v * 10 ** d) / 10 ** d;
 
+export type Warmth = 'warm' | 'cool' | 'neutral';
+
+/**
+ * Warm, cool or neutral from `composition.warmth` (mean (R − B) / 255): warm above +0.05, cool
+ * below −0.05, neutral between. A 0.05 lean is about 13 levels of red over blue across the whole
+ * frame, about where a person starts to call an image warm or cool; greys, whites and balanced
+ * photos stay neutral.
+ */
+export const WARMTH_THRESHOLD = 0.05;
+export function warmthOf(warmth: number): Warmth {
+  if (warmth > WARMTH_THRESHOLD) return 'warm';
+  if (warmth < -WARMTH_THRESHOLD) return 'cool';
+  return 'neutral';
+}
+
 export function orientationOf(width: number, height: number): Orientation {
   const aspect = width / height;
   if (Math.abs(aspect - 1) <= 0.02) return 'square';

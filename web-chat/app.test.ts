@@ -78,6 +78,41 @@ describe('HTTP API', () => {
     ).toBe('PNG');
   });
 
+  it('serves files as data: nosniff, a sandboxing CSP, and SVG originals only as downloads', async () => {
+    const [pngId] = await seed(1);
+    const svg = Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>',
+    );
+    const blob = await env.deps.blobs.put(svg);
+    const svgAsset = await env.deps.assets.create({
+      contentHash: blob.key,
+      originalName: 'logo "mark".svg',
+      mime: 'image/svg+xml',
+      width: 10,
+      height: 10,
+      bytes: blob.bytes,
+      blobKey: blob.key,
+      title: 'Logo',
+      description: '',
+      keywords: [],
+      palette: [],
+    });
+    const app = createApp(env.deps);
+    for (const path of [`/files/assets/${pngId}/original`, `/files/assets/${pngId}/thumb.webp`]) {
+      const res = await app.request(path);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(res.headers.get('content-security-policy'), path).toBe("sandbox; default-src 'none'");
+    }
+    const png = await app.request(`/files/assets/${pngId}/original`);
+    expect(png.headers.get('content-disposition')).toBe('inline; filename="creative-0.png"');
+    const res = await app.request(`/files/assets/${svgAsset.id}/original`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/svg+xml');
+    expect(res.headers.get('content-security-policy')).toBe("sandbox; default-src 'none'");
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="logo _mark_.svg"');
+  });
+
   it('answers bad requests with JSON errors, never a crash', async () => {
     const app = createApp(env.deps);
     const tooMany = await app.request('/api/assets?limit=1000');

@@ -1,27 +1,27 @@
 // The HTTP surface: health, the assets API, stable file URLs; the MCP endpoint mounts here too.
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { listAssets } from '../assets/list.ts';
+import { Selection } from '../assets/selection.ts';
 import type { Deps } from '../core/deps.ts';
 import { AppError, isAppError } from '../core/errors.ts';
 import { mountMcp } from '../mcp-server/http.ts';
 import { parseKey } from '../store/ids.ts';
 import { invokeTool } from '../tools/define-tool.ts';
 import { getAsset } from '../tools/get-asset.ts';
-import { listAssets } from '../tools/list-assets.ts';
 import { mountApprovals } from './approvals.routes.ts';
+import { hostGuard } from './host-guard.ts';
 
 const httpActor = { id: 'http', surface: 'http' as const };
 
-const ListQuery = z.object({
+/** The query of GET /api/assets: the list filters, numbers from text, nothing else. */
+const ListQuery = Selection.extend({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(500).optional(),
-  campaign: z.string().max(120).optional(),
-  channel: z.string().max(80).optional(),
-  status: z.string().optional(),
-  orientation: z.string().optional(),
-  kind: z.string().optional(),
-  locale: z.string().optional(),
-});
+  maxDeltaE: z.coerce.number().min(0.5).max(50).optional(),
+  minCoverage: z.coerce.number().min(0).max(1).optional(),
+}).strict();
+const LIST_PARAMS = Object.keys(ListQuery.shape).join(', ');
 
 export interface AppOptions {
   /** Receives shutdown hooks (e.g. closing MCP sessions) that `serve` runs before the store closes. */
@@ -30,6 +30,8 @@ export interface AppOptions {
 
 export function createApp(deps: Deps, opts: AppOptions = {}): Hono {
   const app = new Hono();
+  // First, before any route: a request under a foreign Host or Origin reaches nothing.
+  app.use('*', hostGuard(deps.config));
 
   app.onError((err, c) => {
     if (isAppError(err)) {
@@ -52,15 +54,23 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Hono {
   });
 
   app.get('/api/assets', async (c) => {
-    const q = ListQuery.safeParse(c.req.query());
+    const raw = c.req.query();
+    const unknown = Object.keys(raw).filter((k) => !(k in ListQuery.shape));
+    if (unknown.length) {
+      throw new AppError(
+        'invalid_input',
+        `unknown query parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k.slice(0, 40))).join(', ')}; accepted: ${LIST_PARAMS}`,
+      );
+    }
+    const q = ListQuery.safeParse(raw);
     if (!q.success) {
       throw new AppError(
         'invalid_input',
-        q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+        q.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '),
       );
     }
-    const out = await invokeTool(listAssets, q.data, deps, { actor: httpActor });
-    return c.json(out);
+    // The page asked for, whole: the model's result budget is for tools, not for this API.
+    return c.json(await listAssets(deps, q.data));
   });
 
   app.get('/api/assets/:id', async (c) => {
@@ -83,13 +93,19 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Hono {
     if (c.req.header('if-none-match') === etag) return c.body(null, 304);
     const data = await deps.blobs.get(key);
     const safeName = asset.originalName.replace(/[^\w.\- ]+/g, '_');
+    // An SVG original is a document a browser would run; it is saved, never shown at our origin.
+    const disposition = asset.mime === 'image/svg+xml' ? 'attachment' : 'inline';
     return c.body(new Uint8Array(data), 200, {
       'content-type': file === 'original' ? asset.mime : 'image/webp',
       'content-length': String(data.length),
       etag,
       'cache-control': 'public, max-age=31536000, immutable',
       'x-content-type-options': 'nosniff',
-      ...(file === 'original' ? { 'content-disposition': `inline; filename="${safeName}"` } : {}),
+      // Opened directly, a file gets no scripts, no forms, no requests: it is data, not a page.
+      'content-security-policy': "sandbox; default-src 'none'",
+      ...(file === 'original'
+        ? { 'content-disposition': `${disposition}; filename="${safeName}"` }
+        : {}),
     });
   });
 

@@ -14,6 +14,8 @@ export interface ListView {
   /** How many items the user asked for; the tool may have been asked for more to post-filter. */
   count?: number;
   colours?: string[];
+  /** "hero images" was read as the masters. */
+  heroAsMasters?: boolean;
   /** A channel given only as network or format ("instagram", "stories"). */
   channel?: ChannelRef;
   /** "how many …": lead with the total. */
@@ -141,7 +143,9 @@ export function renderList(ex: ToolExchange, view: ListView = {}): string {
   if (ex.error || ex.denied) return renderError(ex);
   const out = ex.output;
   if (!isObj(out) || !Array.isArray(out.items)) return renderGeneric(ex);
-  const filters = describeFilters(ex.input);
+  // The tool says how it read the filters ("campaign Spring Launch", "all 2 channels matching …").
+  const read = Array.isArray(out.read) ? out.read.filter((r) => typeof r === 'string') : [];
+  const filters = read.length ? read.join(', ') : describeFilters(ex.input);
   const where = filters ? ` matching ${filters}` : '';
   let items = out.items.filter((i): i is ItemLike => isObj(i) && typeof i.id === 'string');
   const total = typeof out.total === 'number' ? out.total : items.length;
@@ -192,6 +196,12 @@ export function renderList(ex: ToolExchange, view: ListView = {}): string {
     const why = explanationText(i.explanation);
     if (why) lines.push(`   Why: ${why}`);
   });
+  if (view.heroAsMasters) {
+    lines.push(
+      'I read "hero images" as the key visuals, the masters (say "web hero" for that channel).',
+    );
+  }
+  if (typeof out.note === 'string') lines.push(`Note: ${out.note}.`);
   if (view.unsupportedDates) {
     lines.push(
       `Note: I can't filter by date (${view.unsupportedDates}) with the tools available, so these are simply the newest.`,

@@ -170,6 +170,11 @@ export function fillArgs(schema: JsonSchema, ctx: FillContext): Filled {
     const v = explicit ?? fillOne(name, unwrap(raw), ctx);
     if (v !== undefined) input[name] = v;
   }
+  // A tool that takes one id or many ("assetId" or "assetIds") gets the one that fits the count.
+  if (input.assetId !== undefined && input.assetIds !== undefined) {
+    if (Array.isArray(input.assetIds) && input.assetIds.length > 1) delete input.assetId;
+    else delete input.assetIds;
+  }
   const missing = (schema.required ?? []).filter(
     (r) => input[r] === undefined && props[r]?.default === undefined,
   );
@@ -204,7 +209,14 @@ function fillOne(name: string, s: JsonSchema, ctx: FillContext): unknown {
   }
   if (type === 'string') {
     if (/campaign/.test(n)) return e.campaign;
-    if (/channel/.test(n)) return e.channel?.slug;
+    if (/channel/.test(n)) {
+      const c = e.channel;
+      if (!c) return undefined;
+      // "Hero images" are the key visuals (masters), not a channel, unless the web is named.
+      if (c.format === 'hero' && c.network !== 'web') return c.network;
+      // A network alone ("Instagram") names every channel of it; the tool resolves the word.
+      return c.slug ?? c.network ?? c.format;
+    }
     if (/^(locale|market|language|lang)$/.test(n)) return e.locale;
     if (/colou?r/.test(n)) return e.colours[0];
     if (/^(from|since|start|startdate|after|datefrom|fromdate|begin)$/.test(n))

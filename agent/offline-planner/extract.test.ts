@@ -116,7 +116,7 @@ describe('schema-driven arguments', () => {
       ['title', 'A b'],
     ]);
     const { input } = fillArgs(listAssets.schema, {
-      e: e('list-assets kind=variant limit=3 colour=red'),
+      e: e('list-assets kind=variant limit=3 mood=calm'),
       ids: [],
     });
     expect(input).toEqual({ kind: 'variant', limit: 3 });

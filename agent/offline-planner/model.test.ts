@@ -157,8 +157,9 @@ describe('offline planner as an AI SDK language model', () => {
   it('reports a tool error in words instead of inventing a result', async () => {
     const r = await ask('list the assets in the Black Friday campaign');
     expect(r.calls).toEqual([{ name: 'list-assets', input: { campaign: 'Black Friday' } }]);
-    expect(r.text).toBe(
-      'I couldn\'t run list-assets: no campaign matches "Black Friday". Check the campaign name, or use its slug or id.',
+    // The error names the campaigns that exist, so the person can pick one.
+    expect(r.text).toMatch(
+      /^I couldn't run list-assets: no campaign matches "Black Friday"; campaigns: Holiday Gifting \(holiday-gifting\), Spring Launch \(spring-launch\) and Summer Sale \(summer-sale\)/,
     );
   });
 

@@ -43,9 +43,22 @@ export function listRequest(
   const { input } = fillArgs(tool.schema, { e, ids: [], enumText: opts.enumText });
   delete input.cursor;
   const view: ListView = {};
-  const max = tool.schema.properties?.limit?.maximum ?? 100;
-  if (e.channel && !e.channel.slug) view.channel = e.channel;
-  if (e.colours.length) view.colours = e.colours;
+  const props = tool.schema.properties ?? {};
+  const max = props.limit?.maximum ?? 100;
+  // The tool filters by channel words and by colour itself; only what it cannot take is
+  // filtered on the answer side (a second colour).
+  if (e.channel && !e.channel.slug && !('channel' in props)) view.channel = e.channel;
+  const toolColours = 'colour' in props ? 1 : 0;
+  if (e.colours.length > toolColours) view.colours = e.colours.slice(toolColours);
+  if (
+    'kind' in props &&
+    input.kind === undefined &&
+    /\bhero(?:es)?\b|\bkey visuals?\b/.test(e.lower) &&
+    e.channel?.network !== 'web'
+  ) {
+    input.kind = 'master';
+    view.heroAsMasters = true;
+  }
   const postFilter = !!(view.channel || view.colours);
   const filtered = Object.keys(input).some((k) => k !== 'limit') || postFilter;
   if (opts.forAll) input.limit = max;
@@ -56,7 +69,6 @@ export function listRequest(
     view.countQuestion = true;
     input.limit = Math.min(e.count ?? 5, max);
   }
-  const props = tool.schema.properties ?? {};
   if (
     e.dateRange &&
     !Object.keys(props).some((p) => /date|from|to|since|until|after|before/i.test(p))

@@ -95,6 +95,7 @@ const setStatusRule: Rule = (ctx) => {
   const everything = /\b(?:all|every|everything|each)\b/.test(lower);
   const viaList = !targets.ids.length && !!listReq && (listReq.filtered || everything);
   const status = target.status;
+  const bySelection = viaList && 'selection' in (tool.schema.properties ?? {});
 
   const callFor = (ids: string[]) => ({
     toolName: tool.name,
@@ -115,6 +116,11 @@ const setStatusRule: Rule = (ctx) => {
       if (done.some((x) => x.toolName === tool.name)) return [];
       if (targets.ids.length && !targets.ambiguous) return [callFor(targets.ids)];
       if (!viaList || !listReq) return [];
+      // A tool that takes a selection covers every match itself: one pending action for all.
+      if (bySelection) {
+        const { limit: _l, cursor: _c, ...selection } = listReq.input;
+        return [{ toolName: tool.name, input: { selection, [statusProp]: status } }];
+      }
       if (!done.some((x) => x.toolName === LIST_TOOL))
         return [{ toolName: LIST_TOOL, input: listReq.input }];
       const ids = listedIds(done);
@@ -144,8 +150,9 @@ const setStatusRule: Rule = (ctx) => {
       }
       const ids = Object.values(call.input).find(Array.isArray) as string[] | undefined;
       const idList = ids ?? [String(Object.values(call.input)[0])];
-      const what =
-        idList.length === 1
+      const what = isObj(call.input.selection)
+        ? `set every asset matching ${describeFilters(call.input.selection) || 'that description'} to ${status}`
+        : idList.length === 1
           ? `set asset ${idList[0]} to ${status}`
           : `set ${idList.length} assets to ${status} (${idList.slice(0, 8).join(', ')}${idList.length > 8 ? ', …' : ''})`;
       lines.push(renderSideEffect(call, what));

@@ -1,0 +1,294 @@
+// The names people use for campaigns, channels, locales and markets, resolved one way for every
+// tool and surface: id, slug, name, a distinctive word or prefix ("holiday"), and common forms
+// ("the spring campaign", "Instagram stories", "German", "de"). A word that names a group (every
+// Instagram channel) resolves to all of it; `one()` insists on a single value and asks which.
+import { AppError } from '../core/errors.ts';
+import type { CatalogRepository } from '../store/catalog.repository.ts';
+import type { Campaign, Channel } from '../store/models.ts';
+
+export interface Resolution<T> {
+  values: T[];
+  /** How the words were read, for the answer: "campaign Spring Launch", "both Instagram channels". */
+  label: string;
+}
+
+const STOP = new Set(
+  'the a an our my this that these those all every any of for in on from campaign campaigns channel channels placement placements locale locales market markets language version versions cut cuts'.split(
+    ' ',
+  ),
+);
+
+/** Words that appear in channel names but are too common to name a channel on their own. */
+const GENERIC_CHANNEL_WORDS = new Set([
+  'hero',
+  'banner',
+  'ad',
+  'image',
+  'post',
+  'video',
+  'link',
+  'visual',
+  'asset',
+]);
+
+const CHANNEL_SYNONYMS: Record<string, string[]> = {
+  insta: ['instagram'],
+  ig: ['instagram'],
+  fb: ['facebook'],
+  website: ['web'],
+  site: ['web'],
+  homepage: ['web', 'hero'],
+  home: ['web'],
+  programmatic: ['display'],
+  mpu: ['mrec'],
+  stories: ['story'],
+  reels: ['reel'],
+};
+
+const PLURALS: [RegExp, string][] = [
+  [/ies$/, 'y'],
+  [/(ss|us)$/, '$1'],
+  [/oes$/, 'o'],
+  [/s$/, ''],
+];
+const singular = (w: string) => {
+  if (w.length <= 3) return w;
+  for (const [re, to] of PLURALS) if (re.test(w)) return w.replace(re, to);
+  return w;
+};
+
+/** Lowercase words without punctuation, possessives or filler ("the spring campaign" → spring). */
+export function words(text: string): string[] {
+  return text
+    .toLowerCase()
+    .replace(/&/g, ' and ')
+    .replace(/['’]s\b/g, '')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w && !STOP.has(w));
+}
+
+const norm = (text: string) => words(text).join(' ');
+
+/** Every reference word is a word of the candidate or the start of one (3+ letters). */
+function covers(candidate: readonly string[], ref: readonly string[]): boolean {
+  return ref.every((r) => candidate.some((c) => c === r || (r.length >= 3 && c.startsWith(r))));
+}
+
+const LANGUAGES: Record<string, { code: string; names: string[]; country: string }> = {
+  de: { code: 'de', names: ['german', 'deutsch'], country: 'DE' },
+  fr: { code: 'fr', names: ['french', 'français', 'francais'], country: 'FR' },
+  ja: { code: 'ja', names: ['japanese'], country: 'JP' },
+  en: { code: 'en', names: ['english'], country: 'US' },
+  es: { code: 'es', names: ['spanish'], country: 'ES' },
+  it: { code: 'it', names: ['italian'], country: 'IT' },
+  nl: { code: 'nl', names: ['dutch'], country: 'NL' },
+  pt: { code: 'pt', names: ['portuguese'], country: 'PT' },
+  sv: { code: 'sv', names: ['swedish'], country: 'SE' },
+  pl: { code: 'pl', names: ['polish'], country: 'PL' },
+  zh: { code: 'zh', names: ['chinese'], country: 'CN' },
+  ko: { code: 'ko', names: ['korean'], country: 'KR' },
+};
+const COUNTRIES: Record<string, string> = {
+  germany: 'DE',
+  deutschland: 'DE',
+  austria: 'AT',
+  switzerland: 'CH',
+  france: 'FR',
+  japan: 'JP',
+  usa: 'US',
+  us: 'US',
+  america: 'US',
+  'united states': 'US',
+  uk: 'GB',
+  britain: 'GB',
+  'united kingdom': 'GB',
+  spain: 'ES',
+  italy: 'IT',
+  netherlands: 'NL',
+  sweden: 'SE',
+  poland: 'PL',
+};
+const COUNTRY_LANGUAGE: Record<string, string> = {
+  DE: 'de',
+  AT: 'de',
+  CH: 'de',
+  FR: 'fr',
+  JP: 'ja',
+  US: 'en',
+  GB: 'en',
+  ES: 'es',
+  IT: 'it',
+  NL: 'nl',
+  SE: 'sv',
+  PL: 'pl',
+};
+
+export interface ResolverSources {
+  catalog: Pick<CatalogRepository, 'campaigns' | 'channels'>;
+  /** Locales that assets carry, e.g. ["de-DE", "fr-FR"]. */
+  locales(): Promise<string[]>;
+  /** Markets that placements run in, e.g. ["US", "DE"]. */
+  markets?(): Promise<string[]>;
+}
+
+/** Reference data changes rarely; reading it once a second keeps every list call cheap. */
+const TTL_MS = 1_000;
+
+export class NameResolver {
+  private cache?: { at: number; campaigns: Campaign[]; channels: Channel[] };
+
+  constructor(
+    private readonly sources: ResolverSources,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private async reference(): Promise<{ campaigns: Campaign[]; channels: Channel[] }> {
+    if (!this.cache || this.now() - this.cache.at > TTL_MS) {
+      const [campaigns, channels] = await Promise.all([
+        this.sources.catalog.campaigns(),
+        this.sources.catalog.channels(),
+      ]);
+      this.cache = { at: this.now(), campaigns, channels };
+    }
+    return this.cache;
+  }
+
+  async campaigns(ref: string): Promise<Resolution<Campaign>> {
+    const { campaigns } = await this.reference();
+    const r = ref.trim();
+    const exact = campaigns.filter(
+      (c) => c.id === r || c.slug === r.toLowerCase() || norm(c.name) === norm(r),
+    );
+    const found = exact.length
+      ? exact
+      : campaigns.filter((c) => {
+          const w = words(ref);
+          return w.length > 0 && covers([...words(c.name), ...words(c.slug)], w);
+        });
+    if (!found.length) {
+      throw new AppError(
+        'not_found',
+        `no campaign matches "${clip(ref)}"; campaigns: ${list(campaigns.map((c) => `${c.name} (${c.slug})`))}`,
+      );
+    }
+    return {
+      values: found,
+      label:
+        found.length === 1
+          ? `campaign ${found[0]!.name}`
+          : `the ${found.length} campaigns matching "${clip(ref)}" (${list(found.map((c) => c.name))})`,
+    };
+  }
+
+  async channels(ref: string): Promise<Resolution<Channel>> {
+    const { channels } = await this.reference();
+    const r = ref.trim().toLowerCase();
+    const exact = channels.filter((c) => c.id === r || c.slug === r || norm(c.name) === norm(ref));
+    let found = exact;
+    if (!found.length) {
+      const refWords = words(ref)
+        .flatMap((w) => CHANNEL_SYNONYMS[w] ?? [singular(w)])
+        .filter((w) => !['image', 'picture', 'photo', 'asset', 'creative'].includes(w));
+      const distinctive = refWords.some((w) => !GENERIC_CHANNEL_WORDS.has(w));
+      found =
+        refWords.length && distinctive
+          ? channels.filter((c) => covers(channelWords(c), refWords))
+          : [];
+    }
+    if (!found.length) {
+      throw new AppError(
+        'not_found',
+        `no channel matches "${clip(ref)}"; channels: ${list(channels.map((c) => `${c.name} (${c.slug})`))}`,
+      );
+    }
+    return {
+      values: found,
+      label:
+        found.length === 1
+          ? `channel ${found[0]!.name}`
+          : `all ${found.length} channels matching "${clip(ref)}" (${list(found.map((c) => c.slug))})`,
+    };
+  }
+
+  async locales(ref: string): Promise<Resolution<string>> {
+    const known = await this.sources.locales();
+    const r = ref.trim();
+    const full = /^([a-z]{2})[-_]([a-z]{2})$/i.exec(r);
+    if (full) {
+      const tag = `${full[1]!.toLowerCase()}-${full[2]!.toUpperCase()}`;
+      return { values: [tag], label: `locale ${tag}` };
+    }
+    const w = words(r).join(' ');
+    let lang =
+      LANGUAGES[w]?.code ?? Object.values(LANGUAGES).find((l) => l.names.includes(w))?.code;
+    let country: string | undefined;
+    if (!lang) {
+      country = COUNTRIES[w];
+      if (country) lang = COUNTRY_LANGUAGE[country];
+    }
+    if (lang) {
+      const matches = known.filter(
+        (l) =>
+          l.toLowerCase().startsWith(`${lang}-`) &&
+          (!country || l.toUpperCase().endsWith(`-${country}`)),
+      );
+      const values = matches.length
+        ? matches
+        : [`${lang}-${country ?? LANGUAGES[lang]?.country ?? lang.toUpperCase()}`];
+      return {
+        values,
+        label: values.length === 1 ? `locale ${values[0]}` : `locales ${list(values)}`,
+      };
+    }
+    throw new AppError(
+      'not_found',
+      `no locale matches "${clip(ref)}"; locales in the library: ${list(known) || 'none'}`,
+    );
+  }
+
+  /** Market codes of placements ("DE"), from a code, a country, a language or a locale. */
+  async markets(ref: string): Promise<Resolution<string>> {
+    const known = (await this.sources.markets?.()) ?? [];
+    const r = ref.trim();
+    const up = r.toUpperCase();
+    if (/^[A-Z]{2}$/i.test(r) && known.includes(up)) return { values: [up], label: `market ${up}` };
+    const full = /^[a-z]{2}[-_]([a-z]{2})$/i.exec(r);
+    const w = words(r).join(' ');
+    const code =
+      full?.[1]?.toUpperCase() ??
+      COUNTRIES[w] ??
+      Object.values(LANGUAGES).find((l) => l.code === w || l.names.includes(w))?.country;
+    if (code) return { values: [code], label: `market ${code}` };
+    throw new AppError(
+      'not_found',
+      `no market matches "${clip(ref)}"; markets: ${list(known) || 'none'}`,
+    );
+  }
+
+  /** Exactly one value, for the target of a change: asks which when the words fit several. */
+  async one<K extends 'campaigns' | 'channels' | 'locales'>(
+    kind: K,
+    ref: string,
+  ): Promise<Awaited<ReturnType<NameResolver[K]>>['values'][number]> {
+    const r = (await this[kind](ref)) as Resolution<Campaign | Channel | string>;
+    if (r.values.length === 1) return r.values[0] as never;
+    const names = r.values.map((v) => (typeof v === 'string' ? v : `${v.name} (${v.slug})`));
+    throw new AppError(
+      'ambiguous',
+      `"${clip(ref)}" fits ${names.length} ${kind}: ${list(names, ' or ')}. Which one?`,
+      400,
+      { candidates: names },
+    );
+  }
+}
+
+function channelWords(c: Channel): string[] {
+  const own = [...words(c.slug), ...words(c.name)].map(singular);
+  return [...own, ...(c.network ? words(c.network) : [])];
+}
+
+const clip = (s: string) => (s.length > 60 ? `${s.slice(0, 57)}…` : s);
+function list(items: string[], last = ' and '): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')}${last}${items[items.length - 1]}`;
+}

@@ -1,0 +1,189 @@
+// bench:list — list p50/p95 through the list-assets path (names resolved, listing index, cards)
+// for each filter alone and for pairs, at 10k and 100k generated assets, next to the same filter
+// done as a plain in-memory loop over the same rows (the baseline), in one run.
+// Usage: npm run bench:list [-- --sizes 10000,100000 --runs 60]
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { listAssets } from '../assets/list.ts';
+import type { Selection } from '../assets/selection.ts';
+import { loadConfig } from '../core/config.ts';
+import { createDeps } from '../core/deps.ts';
+import { createRng } from '../core/random.ts';
+import { deltaE2000, hexToRgb, rgbToLab } from '../vision/color.ts';
+
+const { values } = parseArgs({
+  options: { sizes: { type: 'string', default: '10000,100000' }, runs: { type: 'string', default: '60' } },
+});
+const SIZES = values.sizes!.split(',').map(Number);
+const RUNS = Number(values.runs);
+
+const CAMPAIGNS = ['spring-launch', 'summer-sale', 'holiday-gifting'];
+const CHANNELS = ['instagram-feed', 'instagram-story', 'facebook-link', 'display-mrec', 'web-hero'];
+const STATUSES = ['draft', 'needs_review', 'approved', 'archived'] as const;
+const KINDS = ['master', 'rendition', 'localized', 'variant'] as const;
+const ORIENTATIONS = ['landscape', 'portrait', 'square'] as const;
+const LOCALES = ['de-DE', 'fr-FR', 'ja-JP'];
+
+interface Row {
+  campaign: string;
+  channel?: string;
+  status: string;
+  kind: string;
+  orientation: string;
+  locale?: string;
+  warmth: number;
+  palette: { lab: [number, number, number]; coverage: number }[];
+  order: number;
+}
+
+const FILTERS: [string, Selection, (r: Row) => boolean][] = (() => {
+  const teal = rgbToLab(...hexToRgb('#008080'));
+  const byColour = (r: Row) =>
+    r.palette.some((p) => p.coverage >= 0.05 && deltaE2000(...teal, ...p.lab) <= 10);
+  const singles: [string, Selection, (r: Row) => boolean][] = [
+    ['campaign', { campaign: 'summer sale' }, (r) => r.campaign === 'summer-sale'],
+    ['channel', { channel: 'instagram-story' }, (r) => r.channel === 'instagram-story'],
+    ['channel group', { channel: 'instagram' }, (r) => !!r.channel?.startsWith('instagram-')],
+    ['status', { status: 'needs_review' }, (r) => r.status === 'needs_review'],
+    ['orientation', { orientation: 'portrait' }, (r) => r.orientation === 'portrait'],
+    ['kind', { kind: 'localized' }, (r) => r.kind === 'localized'],
+    ['locale', { locale: 'German' }, (r) => r.locale === 'de-DE'],
+    ['warmth', { warmth: 'warm' }, (r) => r.warmth > 0.05],
+    ['colour', { colour: 'teal' }, byColour],
+  ];
+  const pairs: [string, Selection, (r: Row) => boolean][] = [];
+  for (let i = 0; i < singles.length; i++) {
+    for (let j = i + 1; j < singles.length; j++) {
+      const [a, sa, fa] = singles[i]!;
+      const [b, sb, fb] = singles[j]!;
+      if (a.startsWith('channel') && b.startsWith('channel')) continue;
+      pairs.push([`${a} + ${b}`, { ...sa, ...sb }, (r) => fa(r) && fb(r)]);
+    }
+  }
+  return [['none', {}, () => true], ...singles, ...pairs];
+})();
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
+};
+
+async function measure(n: number) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'curator-bench-list-'));
+  const deps = await createDeps(
+    loadConfig({ DATA_DIR: dir, SURREAL_URL: 'mem://', LOG_LEVEL: 'warn', DEMO_SEED: 'off' }),
+  );
+  const rng = createRng(n);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rng() * xs.length)]!;
+  for (const slug of CAMPAIGNS) {
+    await deps.catalog.upsertCampaign({ id: slug, slug, name: slug.replace(/-/g, ' ').replace(/\b\w/g, (c) => c.toUpperCase()), status: 'active' });
+  }
+  for (const slug of CHANNELS) {
+    await deps.catalog.upsertChannel({ id: slug, slug, name: slug.replace('-', ' '), width: 1080, height: 1080 });
+  }
+  const rows: Row[] = [];
+  const t0 = performance.now();
+  for (let b = 0; b < n; b += 1000) {
+    const batch: Row[] = [];
+    for (let i = b; i < Math.min(n, b + 1000); i++) {
+      batch.push({
+        campaign: pick(CAMPAIGNS),
+        channel: rng() < 0.2 ? undefined : pick(CHANNELS),
+        status: pick(STATUSES),
+        kind: pick(KINDS),
+        orientation: pick(ORIENTATIONS),
+        locale: rng() < 0.7 ? undefined : pick(LOCALES),
+        warmth: Math.round((rng() * 0.6 - 0.3) * 1000) / 1000,
+        palette: Array.from({ length: 3 + Math.floor(rng() * 4) }, () => ({
+          lab: [rng() * 100, rng() * 160 - 80, rng() * 160 - 80] as [number, number, number],
+          coverage: Math.round(rng() * 400) / 1000,
+        })),
+        order: i,
+      });
+    }
+    await deps.assets.createMany(
+      batch.map((r) => ({
+        contentHash: `bench-list-${n}-${r.order}`,
+        originalName: `a${r.order}.jpg`,
+        mime: 'image/jpeg',
+        width: 1200,
+        height: 1200,
+        bytes: 1,
+        blobKey: `k${r.order}`,
+        title: `Asset ${r.order}`,
+        description: '',
+        keywords: [],
+        palette: r.palette.map((p) => ({ hex: '#808080', name: 'grey', ...p })),
+        composition: { brightness: 0.5, contrast: 0.2, colourfulness: 30, warmth: r.warmth, orientation: r.orientation as 'square', aspect: 1 },
+        status: r.status as 'draft',
+        kind: r.kind as 'master',
+        channel: r.channel,
+        locale: r.locale,
+        campaigns: [r.campaign],
+        createdAt: new Date(Date.UTC(2026, 0, 1) + r.order * 1000),
+      })),
+    );
+    rows.push(...batch);
+  }
+  process.stderr.write(`seeded ${n} assets in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
+  const l0 = performance.now();
+  await deps.assets.count();
+  process.stderr.write(`listing index built from the store in ${(performance.now() - l0).toFixed(0)} ms\n`);
+  // Let the seeding burst age out of the watermark's look-back window.
+  await new Promise((r) => setTimeout(r, 2500));
+  const out: Record<string, { p50: number; p95: number; base50: number; base95: number; total: number }> = {};
+  for (const [name, sel, match] of FILTERS) {
+    const ours: number[] = [];
+    const base: number[] = [];
+    let total = 0;
+    for (let k = 0; k < RUNS; k++) {
+      const a = performance.now();
+      const page = await listAssets(deps, { ...sel, limit: 20 });
+      ours.push(performance.now() - a);
+      total = page.total;
+      const b = performance.now();
+      // Baseline: the same filter as a plain loop over the rows, newest first, first 20 + count.
+      let count = 0;
+      const first: Row[] = [];
+      for (let i = rows.length - 1; i >= 0; i--) {
+        const r = rows[i]!;
+        if (!match(r)) continue;
+        count++;
+        if (first.length < 20) first.push(r);
+      }
+      base.push(performance.now() - b);
+      if (count !== total) throw new Error(`${name}: index says ${total}, loop says ${count}`);
+    }
+    out[name] = { p50: pct(ours, 50), p95: pct(ours, 95), base50: pct(base, 50), base95: pct(base, 95), total };
+  }
+  await deps.close();
+  await rm(dir, { recursive: true, force: true });
+  return out;
+}
+
+async function main() {
+  const results = new Map<number, Awaited<ReturnType<typeof measure>>>();
+  for (const n of SIZES) results.set(n, await measure(n));
+  const f = (x: number) => x.toFixed(2).padStart(7);
+  for (const [n, r] of results) {
+    console.log(`\n${n} assets, ${RUNS} runs per filter (ms; baseline = the same filter as a plain JS loop)`);
+    console.log(`${'filter'.padEnd(28)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'base p50'.padStart(9)} ${'base p95'.padStart(9)}  ratio p95  matches`);
+    for (const [name, v] of Object.entries(r)) {
+      console.log(`${name.padEnd(28)} ${f(v.p50)} ${f(v.p95)} ${f(v.base50).padStart(9)} ${f(v.base95).padStart(9)}  ${(v.p95 / v.base95).toFixed(2).padStart(8)}×  ${v.total}`);
+    }
+  }
+  if (results.size >= 2) {
+    const [small, large] = [...results.keys()].sort((a, b) => a - b).filter((_, i, a) => i === 0 || i === a.length - 1);
+    const s = results.get(small!)!;
+    const l = results.get(large!)!;
+    const worst = Object.entries(l).sort((a, b) => b[1].p95 - a[1].p95)[0]!;
+    const growth = Math.max(...Object.keys(l).map((k) => l[k]!.p95 / s[k]!.p95));
+    console.log(`\nworst p95 at ${large}: ${worst[1].p95.toFixed(2)} ms (${worst[0]}); goal < 25 ms`);
+    console.log(`largest p95 growth ${small} → ${large}: ${growth.toFixed(2)}×; goal ≤ 3×`);
+  }
+  process.exit(0);
+}
+
+void main();

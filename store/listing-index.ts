@@ -1,0 +1,534 @@
+// The listing index: a sidecar beside the store that answers every filtered, newest-first list of
+// assets with an exact total. SurrealDB holds every fact, but its planner picks plans that are
+// wrong (LIMIT applied before WHERE when no index serves a filter) or slow (it sorts every match
+// before LIMIT; an exact count() costs ~80 ms at 100k), so lists are served from memory instead:
+// - built from the store on first use (or loaded from its snapshot file, then caught up);
+// - kept current by the repository on every write it makes, and by a watermark poll before each
+//   query that picks up rows written by anything else (`updated_at` is set by the database itself
+//   on every write and indexed, migration 004), so nothing written after a crash is lost;
+// - saved atomically (temp file, fsync, rename) a few seconds after changes and on close.
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import path from 'node:path';
+import type { Surreal } from 'surrealdb';
+import { z } from 'zod';
+import { AppError } from '../core/errors.ts';
+import type { Logger } from '../core/log.ts';
+import { deltaE2000, type Lab } from '../vision/color.ts';
+import { type Warmth, warmthOf } from '../vision/composition.ts';
+import { opt, rid, zKey, zTime } from './ids.ts';
+import { AssetKind, AssetStatus, Orientation } from './models.ts';
+
+/** What a list shows of an asset: enough for a grid, nothing a model does not need. */
+export interface Listed {
+  id: string;
+  sortKey: string;
+  /** Database time of the last write, ms since the epoch. */
+  updatedAt: number;
+  title: string;
+  kind: AssetKind;
+  status: AssetStatus;
+  width: number;
+  height: number;
+  orientation?: Orientation;
+  channel?: string;
+  locale?: string;
+  campaigns: string[];
+  /** "name #hex" of the three most covering palette colours. */
+  topColors: string[];
+  /** Palette as flat [L, a, b, coverage] quadruples. */
+  palette: number[];
+  warmth?: number;
+}
+
+/** Every field is "any of" its values; an empty list matches nothing. */
+export interface ListFilter {
+  campaign?: readonly string[];
+  channel?: readonly string[];
+  status?: readonly AssetStatus[];
+  orientation?: readonly Orientation[];
+  kind?: readonly AssetKind[];
+  locale?: readonly string[];
+  ids?: readonly string[];
+  /** A palette colour within `maxDeltaE` (CIEDE2000) covering at least `minCoverage` of the image. */
+  colour?: { lab: Lab; maxDeltaE: number; minCoverage: number };
+  warmth?: Warmth;
+}
+
+export interface ListPage {
+  items: Listed[];
+  total: number;
+  next: string | null;
+}
+
+const Row = z.object({
+  id: zKey,
+  sort_key: z.string(),
+  updated_at: zTime,
+  title: z.string().default(''),
+  original_name: z.string(),
+  kind: AssetKind,
+  status: AssetStatus,
+  width: z.number(),
+  height: z.number(),
+  composition: opt(z.object({ orientation: Orientation, warmth: z.number() }).loose()),
+  channel: opt(z.string()),
+  locale: opt(z.string()),
+  campaigns: z.array(zKey).default([]),
+  palette: z
+    .array(
+      z.object({
+        hex: z.string(),
+        name: z.string(),
+        coverage: z.number(),
+        lab: z.tuple([z.number(), z.number(), z.number()]),
+      }),
+    )
+    .default([]),
+});
+
+const Probe = z.object({ id: zKey, updated_at: zTime });
+
+/** The projection the index reads; `LISTING_FIELDS` must name every column `Row` parses. */
+export const LISTING_FIELDS =
+  'id, sort_key, updated_at, title, original_name, kind, status, width, height, composition, channel, locale, campaigns, palette';
+
+function toListed(r: z.infer<typeof Row>): Listed {
+  const palette: number[] = [];
+  for (const c of r.palette) palette.push(c.lab[0], c.lab[1], c.lab[2], c.coverage);
+  return {
+    id: r.id,
+    sortKey: r.sort_key,
+    updatedAt: Date.parse(r.updated_at),
+    title: r.title || r.original_name,
+    kind: r.kind,
+    status: r.status,
+    width: r.width,
+    height: r.height,
+    orientation: r.composition?.orientation,
+    channel: r.channel,
+    locale: r.locale,
+    campaigns: r.campaigns,
+    topColors: [...r.palette]
+      .sort((a, b) => b.coverage - a.coverage)
+      .slice(0, 3)
+      .map((c) => `${c.name} ${c.hex}`),
+    palette,
+    warmth: r.composition?.warmth,
+  };
+}
+
+const SORT_KEY = /^\d{16}_[a-z0-9_-]+$/;
+const encodeCursor = (sortKey: string) => Buffer.from(sortKey).toString('base64url');
+/** The cursor of the page that starts after this entry. */
+export const cursorAfter = (e: Pick<Listed, 'sortKey'>) => encodeCursor(e.sortKey);
+function decodeCursor(s: string): string {
+  const key = Buffer.from(s, 'base64url').toString();
+  if (!SORT_KEY.test(key)) {
+    throw new AppError(
+      'invalid_input',
+      'invalid cursor: pass back the `next` value of the previous page',
+    );
+  }
+  return key;
+}
+
+/** Rows written this long before the watermark are read again: transactions commit out of order. */
+const OVERLAP_MS = 2_000;
+const SNAPSHOT_VERSION = 1;
+const SAVE_DELAY_MS = 5_000;
+/** Colour queries whose matches are kept (and kept current) between pages. */
+const COLOUR_CACHE = 32;
+
+const Snapshot = z.object({
+  version: z.literal(SNAPSHOT_VERSION),
+  store: z.string(),
+  watermark: z.number(),
+  entries: z.array(z.unknown()),
+});
+
+export interface ListingIndexOptions {
+  /** Where the snapshot lives; none for in-memory stores. */
+  snapshotPath?: string;
+  /** Names the store the snapshot belongs to (url + namespace + database). */
+  storeId: string;
+  log?: Logger;
+}
+
+export class ListingIndex {
+  /** Newest first (ascending sort_key). */
+  private entries: Listed[] = [];
+  private readonly byId = new Map<string, Listed>();
+  private watermark = 0;
+  /** Wall-clock time of the previous catch-up; none yet means look back from the watermark. */
+  private lastPoll = Number.POSITIVE_INFINITY;
+  private loading: Promise<void> | null = null;
+  private loaded = false;
+  /** Writes seen while loading, applied once the load is in. */
+  private early: Listed[] = [];
+  private dirty = false;
+  private saveTimer: NodeJS.Timeout | null = null;
+  private saving: Promise<void> = Promise.resolve();
+  private closed = false;
+  /** Bumped on every change, so cached colour matches know when to refresh. */
+  private version = 0;
+  private readonly colourHits = new Map<string, { version: number; hits: Set<string> }>();
+
+  constructor(
+    private readonly db: Surreal,
+    private readonly opts: ListingIndexOptions,
+  ) {}
+
+  /** Loads the index if it is not loaded yet; concurrent callers share one load. */
+  ready(): Promise<void> {
+    if (this.loaded) return Promise.resolve();
+    this.loading ??= this.load().catch((e) => {
+      this.loading = null;
+      throw e;
+    });
+    return this.loading;
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** Takes rows the repository just wrote (any shape with the listing columns). */
+  apply(rows: readonly unknown[]): void {
+    const parsed = rows.map((r) => toListed(Row.parse(r)));
+    if (!this.loaded) {
+      if (this.loading) this.early.push(...parsed);
+      return;
+    }
+    for (const e of parsed) this.upsert(e);
+    if (parsed.length) this.changed();
+  }
+
+  /** One filtered page, newest first, with the exact number of matches. */
+  async query(filter: ListFilter, page: { limit: number; cursor?: string }): Promise<ListPage> {
+    const after = page.cursor ? decodeCursor(page.cursor) : undefined;
+    await this.fresh();
+    const match = this.matcher(filter);
+    const items: Listed[] = [];
+    let total = 0;
+    let more = false;
+    for (const e of this.entries) {
+      if (!match(e)) continue;
+      total++;
+      if (after !== undefined && e.sortKey <= after) continue;
+      if (items.length < page.limit) items.push(e);
+      else more = true;
+    }
+    const last = items[items.length - 1];
+    return { items, total, next: more && last ? encodeCursor(last.sortKey) : null };
+  }
+
+  /** Every match, newest first (for bulk changes by description, which must cover all of them). */
+  async all(filter: ListFilter): Promise<Listed[]> {
+    await this.fresh();
+    const match = this.matcher(filter);
+    return this.entries.filter(match);
+  }
+
+  /** The distinct locales that assets carry. */
+  async locales(): Promise<string[]> {
+    await this.fresh();
+    const out = new Set<string>();
+    for (const e of this.entries) if (e.locale) out.add(e.locale);
+    return [...out].sort();
+  }
+
+  async count(filter: ListFilter = {}): Promise<number> {
+    await this.fresh();
+    if (Object.keys(filter).length === 0) return this.entries.length;
+    const match = this.matcher(filter);
+    let n = 0;
+    for (const e of this.entries) if (match(e)) n++;
+    return n;
+  }
+
+  /** Saves a last snapshot and stops the save timer. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    await this.saving;
+    if (this.dirty && this.loaded) await this.save();
+  }
+
+  // ——— loading and catching up ———
+
+  private async load(): Promise<void> {
+    const started = Date.now();
+    const fromSnapshot = await this.readSnapshot();
+    if (fromSnapshot) {
+      await this.catchUp();
+      // Rows removed behind the index's back (assets are archived, never deleted, but a store can
+      // be restored from a backup) show as a count mismatch: rebuild then.
+      const [rows] = await this.db.query<[{ n: number }[]]>(
+        'SELECT count() AS n FROM asset GROUP ALL',
+      );
+      if ((rows?.[0]?.n ?? 0) !== this.entries.length) {
+        this.opts.log?.warn(
+          { indexed: this.entries.length, stored: rows?.[0]?.n ?? 0 },
+          'listing snapshot disagrees with the store; rebuilding',
+        );
+        await this.rebuild();
+      }
+    } else {
+      await this.rebuild();
+    }
+    this.loaded = true;
+    this.loading = null;
+    for (const e of this.early) this.upsert(e);
+    this.early = [];
+    this.changed();
+    this.opts.log?.debug(
+      { assets: this.entries.length, ms: Date.now() - started, fromSnapshot },
+      'listing index ready',
+    );
+  }
+
+  private async rebuild(): Promise<void> {
+    const [rows] = await this.db.query<[unknown[]]>(`SELECT ${LISTING_FIELDS} FROM asset`);
+    const list = (rows ?? []).map((r) => toListed(Row.parse(r)));
+    list.sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
+    this.entries = list;
+    this.byId.clear();
+    this.watermark = 0;
+    for (const e of list) {
+      this.byId.set(e.id, e);
+      if (e.updatedAt > this.watermark) this.watermark = e.updatedAt;
+    }
+  }
+
+  /**
+   * Applies rows written by anyone else since the last look. Transactions commit out of order, so
+   * it looks back to a little before the previous poll (a transaction that commits later computed
+   * its `updated_at` after that, unless it ran for more than OVERLAP_MS). A cheap probe of ids and
+   * times comes first; only rows newer than the index are read whole.
+   */
+  private async catchUp(): Promise<number> {
+    const polledAt = Date.now();
+    const from =
+      this.lastPoll === Number.POSITIVE_INFINITY
+        ? this.watermark - OVERLAP_MS
+        : Math.min(this.watermark, this.lastPoll - OVERLAP_MS);
+    const since = new Date(Math.max(0, from));
+    const [probe] = await this.db.query<[unknown[]]>(
+      'SELECT id, updated_at FROM asset WHERE updated_at >= $since',
+      { since },
+    );
+    this.lastPoll = polledAt;
+    const stale: unknown[] = [];
+    for (const p of Probe.array().parse(probe ?? [])) {
+      const known = this.byId.get(p.id);
+      if (!known || Date.parse(p.updated_at) > known.updatedAt) stale.push(rid('asset', p.id));
+    }
+    if (!stale.length) return 0;
+    const [rows] = await this.db.query<[unknown[]]>(`SELECT ${LISTING_FIELDS} FROM $ids[*]`, {
+      ids: stale,
+    });
+    let n = 0;
+    for (const r of rows ?? []) if (this.upsert(toListed(Row.parse(r)))) n++;
+    return n;
+  }
+
+  private async fresh(): Promise<void> {
+    await this.ready();
+    if (await this.catchUp()) this.changed();
+  }
+
+  /** Inserts or replaces by id, keeping newest-first order; false when nothing was newer. */
+  private upsert(e: Listed): boolean {
+    if (e.updatedAt > this.watermark) this.watermark = e.updatedAt;
+    const old = this.byId.get(e.id);
+    if (old) {
+      if (old.updatedAt > e.updatedAt || sameListing(old, e)) return false;
+      const i = this.position(old.sortKey);
+      if (old.sortKey === e.sortKey) this.entries[i] = e;
+      else {
+        // created_at was rewritten (an import that sets it, say): the asset moves in the order.
+        this.entries.splice(i, 1);
+        this.entries.splice(this.position(e.sortKey), 0, e);
+      }
+    } else {
+      this.entries.splice(this.position(e.sortKey), 0, e);
+    }
+    this.byId.set(e.id, e);
+    return true;
+  }
+
+  /** Index of the first entry whose sort key is not below `key` (binary search). */
+  private position(key: string): number {
+    let lo = 0;
+    let hi = this.entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.entries[mid]!.sortKey < key) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private changed(): void {
+    this.version++;
+    this.dirty = true;
+    if (!this.opts.snapshotPath || this.closed || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null;
+      this.saving = this.save().catch((err) =>
+        this.opts.log?.warn({ err }, 'could not save the listing snapshot; it is rebuilt on start'),
+      );
+    }, SAVE_DELAY_MS);
+    this.saveTimer.unref();
+  }
+
+  // ——— matching ———
+
+  private matcher(f: ListFilter): (e: Listed) => boolean {
+    const checks: ((e: Listed) => boolean)[] = [];
+    const among = <T>(values: readonly T[] | undefined, get: (e: Listed) => T | undefined) => {
+      if (!values) return;
+      const set = new Set(values);
+      checks.push((e) => {
+        const v = get(e);
+        return v !== undefined && set.has(v);
+      });
+    };
+    among(f.status, (e) => e.status);
+    among(f.kind, (e) => e.kind);
+    among(f.orientation, (e) => e.orientation);
+    among(f.channel, (e) => e.channel);
+    among(
+      f.locale?.map((l) => l.toLowerCase()),
+      (e) => e.locale?.toLowerCase(),
+    );
+    among(f.ids, (e) => e.id);
+    if (f.campaign) {
+      const set = new Set(f.campaign);
+      checks.push((e) => e.campaigns.some((c) => set.has(c)));
+    }
+    if (f.warmth) {
+      const want = f.warmth;
+      checks.push((e) => e.warmth !== undefined && warmthOf(e.warmth) === want);
+    }
+    if (f.colour) checks.push(this.colourCheck(f.colour));
+    return (e) => {
+      for (const c of checks) if (!c(e)) return false;
+      return true;
+    };
+  }
+
+  /**
+   * Colour matches are the costly check (CIEDE2000 per palette colour), so the set of matching ids
+   * for a colour query is kept and refreshed only when the index changed: paging through a colour
+   * filter, or combining it with others, computes it once.
+   */
+  private colourCheck(c: NonNullable<ListFilter['colour']>): (e: Listed) => boolean {
+    const key = `${c.lab.map((v) => v.toFixed(3)).join(',')}|${c.maxDeltaE}|${c.minCoverage}`;
+    let cached = this.colourHits.get(key);
+    if (!cached || cached.version !== this.version) {
+      const hits = new Set<string>();
+      for (const e of this.entries) if (paletteMatches(e.palette, c)) hits.add(e.id);
+      cached = { version: this.version, hits };
+      this.colourHits.delete(key);
+      this.colourHits.set(key, cached);
+      if (this.colourHits.size > COLOUR_CACHE) {
+        this.colourHits.delete(this.colourHits.keys().next().value!);
+      }
+    }
+    const hits = cached.hits;
+    return (e) => hits.has(e.id);
+  }
+
+  // ——— snapshot ———
+
+  private async readSnapshot(): Promise<boolean> {
+    const file = this.opts.snapshotPath;
+    if (!file) return false;
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch {
+      return false;
+    }
+    try {
+      const snap = Snapshot.parse(JSON.parse(text));
+      if (snap.store !== this.opts.storeId) return false;
+      const list = snap.entries.map((e) => ListedSchema.parse(e) as Listed);
+      this.entries = list;
+      this.byId.clear();
+      for (const e of list) this.byId.set(e.id, e);
+      this.watermark = snap.watermark;
+      return true;
+    } catch (err) {
+      this.opts.log?.warn({ err, file }, 'listing snapshot unreadable; rebuilding from the store');
+      return false;
+    }
+  }
+
+  private async save(): Promise<void> {
+    const file = this.opts.snapshotPath;
+    if (!file) return;
+    this.dirty = false;
+    const body = JSON.stringify({
+      version: SNAPSHOT_VERSION,
+      store: this.opts.storeId,
+      watermark: this.watermark,
+      entries: this.entries,
+    });
+    await mkdir(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    const fh = await open(tmp, 'w');
+    try {
+      await fh.writeFile(body);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, file);
+  }
+}
+
+/** Whether any palette colour covering at least `minCoverage` is within `maxDeltaE`. */
+export function paletteMatches(
+  palette: readonly number[],
+  c: { lab: Lab; maxDeltaE: number; minCoverage: number },
+): boolean {
+  const [l, a, b] = c.lab;
+  for (let i = 0; i + 3 < palette.length; i += 4) {
+    if (palette[i + 3]! < c.minCoverage) continue;
+    const pl = palette[i]!;
+    // CIEDE2000 is at least |ΔL| / S_L (its other terms form a non-negative quadratic), so a
+    // colour too far in lightness is out without the trigonometry.
+    const dl = pl - l;
+    const lm50 = ((pl + l) / 2 - 50) ** 2;
+    const sl = 1 + (0.015 * lm50) / Math.sqrt(20 + lm50);
+    if (Math.abs(dl) / sl > c.maxDeltaE) continue;
+    if (deltaE2000(l, a, b, pl, palette[i + 1]!, palette[i + 2]!) <= c.maxDeltaE) return true;
+  }
+  return false;
+}
+
+/** Same write read twice (the watermark overlap re-reads rows); ms timestamps alone can tie. */
+function sameListing(a: Listed, b: Listed): boolean {
+  return a.updatedAt === b.updatedAt && JSON.stringify(a) === JSON.stringify(b);
+}
+
+const ListedSchema = z.object({
+  id: z.string(),
+  sortKey: z.string().regex(SORT_KEY),
+  updatedAt: z.number(),
+  title: z.string(),
+  kind: AssetKind,
+  status: AssetStatus,
+  width: z.number(),
+  height: z.number(),
+  orientation: Orientation.optional(),
+  channel: z.string().optional(),
+  locale: z.string().optional(),
+  campaigns: z.array(z.string()),
+  topColors: z.array(z.string()),
+  palette: z.array(z.number()),
+  warmth: z.number().optional(),
+});
