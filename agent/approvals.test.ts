@@ -259,3 +259,46 @@ describe('approvals', () => {
     expect(row).toMatchObject({ status: 'approved', error: expect.stringMatching(/no asset/) });
   });
 });
+
+describe('approver group (APPROVERS)', () => {
+  it('only a member approves, never their own request; the requester may still deny', async () => {
+    const { makeTestDeps } = await import('../test/helpers.ts');
+    const { seedAssets } = await import('./testing/seed.ts');
+    const { setAssetStatus } = await import('../tools/set-asset-status.ts');
+    const t = await makeTestDeps({ APPROVERS: 'lee,sam' });
+    try {
+      const [a] = await seedAssets(t.deps, [{ title: 'Hero', status: 'draft' }]);
+      const approvals = new Approvals(t.deps);
+      const ask = (who: string) =>
+        approvals.request({
+          tool: setAssetStatus,
+          input: { assetIds: [a!.id], status: 'archived' },
+          conversationId: 'conv-g',
+          requestedBy: { id: who, surface: 'cli' },
+        });
+      const mine = await ask('lee');
+      const binding = { conversationId: 'conv-g' };
+      await expect(
+        approvals.approve(mine.id, { id: 'maya', surface: 'cli' }, binding),
+      ).rejects.toMatchObject({
+        code: 'forbidden',
+        message: expect.stringMatching(/approver group/),
+      });
+      await expect(
+        approvals.approve(mine.id, { id: 'lee', surface: 'cli' }, binding),
+      ).rejects.toMatchObject({
+        code: 'forbidden',
+        message: expect.stringMatching(/another approver/),
+      });
+      expect((await t.deps.assets.get(a!.id)).status).toBe('draft');
+      await approvals.approve(mine.id, { id: 'sam', surface: 'cli' }, binding);
+      expect((await t.deps.assets.get(a!.id)).status).toBe('archived');
+      const again = await ask('lee');
+      await expect(
+        approvals.deny(again.id, { id: 'lee', surface: 'cli' }, binding),
+      ).resolves.toMatchObject({ status: 'denied' });
+    } finally {
+      await t.cleanup();
+    }
+  });
+});

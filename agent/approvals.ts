@@ -267,7 +267,7 @@ export class Approvals {
   }
 
   async deny(id: string, by: Actor, binding: { conversationId: string }): Promise<PendingAction> {
-    await this.bound(id, by, binding);
+    await this.bound(id, by, binding, 'deny');
     const denied = await this.deps.approvals.transition(id, 'denied', by.id, this.now());
     if (!denied) throw await this.notClaimable(id);
     this.deps.log.info({ approvalId: id, tool: denied.tool, deniedBy: by.id }, 'approval denied');
@@ -293,6 +293,7 @@ export class Approvals {
     id: string,
     by: Actor,
     binding: { conversationId: string },
+    decision: 'approve' | 'deny' = 'approve',
   ): Promise<ApprovalRecord> {
     if (by.surface === 'agent') {
       throw new AppError('forbidden', 'only a person can approve or deny an action, not the agent');
@@ -304,7 +305,8 @@ export class Approvals {
         `no approval with id ${JSON.stringify(String(id).slice(0, 80))}`,
       );
     const approvers = this.deps.config.approvals.approvers;
-    if (approvers.length) {
+    // Anyone who may see the action may refuse it (the requester cancels); approving is stricter.
+    if (approvers.length && decision === 'approve') {
       // With an approver group, approval is a second person's: a member who did not ask.
       if (!approvers.includes(by.id)) {
         throw new AppError(

@@ -14,7 +14,10 @@ import { createRng } from '../core/random.ts';
 import { deltaE2000, hexToRgb, rgbToLab } from '../vision/color.ts';
 
 const { values } = parseArgs({
-  options: { sizes: { type: 'string', default: '10000,100000' }, runs: { type: 'string', default: '60' } },
+  options: {
+    sizes: { type: 'string', default: '10000,100000' },
+    runs: { type: 'string', default: '60' },
+  },
 });
 const SIZES = values.sizes!.split(',').map(Number);
 const RUNS = Number(values.runs);
@@ -78,10 +81,21 @@ async function measure(n: number) {
   const rng = createRng(n);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rng() * xs.length)]!;
   for (const slug of CAMPAIGNS) {
-    await deps.catalog.upsertCampaign({ id: slug, slug, name: slug.replace(/-/g, ' ').replace(/\b\w/g, (c) => c.toUpperCase()), status: 'active' });
+    await deps.catalog.upsertCampaign({
+      id: slug,
+      slug,
+      name: slug.replace(/-/g, ' ').replace(/\b\w/g, (c) => c.toUpperCase()),
+      status: 'active',
+    });
   }
   for (const slug of CHANNELS) {
-    await deps.catalog.upsertChannel({ id: slug, slug, name: slug.replace('-', ' '), width: 1080, height: 1080 });
+    await deps.catalog.upsertChannel({
+      id: slug,
+      slug,
+      name: slug.replace('-', ' '),
+      width: 1080,
+      height: 1080,
+    });
   }
   const rows: Row[] = [];
   const t0 = performance.now();
@@ -116,7 +130,14 @@ async function measure(n: number) {
         description: '',
         keywords: [],
         palette: r.palette.map((p) => ({ hex: '#808080', name: 'grey', ...p })),
-        composition: { brightness: 0.5, contrast: 0.2, colourfulness: 30, warmth: r.warmth, orientation: r.orientation as 'square', aspect: 1 },
+        composition: {
+          brightness: 0.5,
+          contrast: 0.2,
+          colourfulness: 30,
+          warmth: r.warmth,
+          orientation: r.orientation as 'square',
+          aspect: 1,
+        },
         status: r.status as 'draft',
         kind: r.kind as 'master',
         channel: r.channel,
@@ -130,10 +151,15 @@ async function measure(n: number) {
   process.stderr.write(`seeded ${n} assets in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
   const l0 = performance.now();
   await deps.assets.count();
-  process.stderr.write(`listing index built from the store in ${(performance.now() - l0).toFixed(0)} ms\n`);
+  process.stderr.write(
+    `listing index built from the store in ${(performance.now() - l0).toFixed(0)} ms\n`,
+  );
   // Let the seeding burst age out of the watermark's look-back window.
   await new Promise((r) => setTimeout(r, 2500));
-  const out: Record<string, { p50: number; p95: number; base50: number; base95: number; total: number }> = {};
+  const out: Record<
+    string,
+    { p50: number; p95: number; base50: number; base95: number; total: number }
+  > = {};
   for (const [name, sel, match] of FILTERS) {
     const ours: number[] = [];
     const base: number[] = [];
@@ -156,7 +182,13 @@ async function measure(n: number) {
       base.push(performance.now() - b);
       if (count !== total) throw new Error(`${name}: index says ${total}, loop says ${count}`);
     }
-    out[name] = { p50: pct(ours, 50), p95: pct(ours, 95), base50: pct(base, 50), base95: pct(base, 95), total };
+    out[name] = {
+      p50: pct(ours, 50),
+      p95: pct(ours, 95),
+      base50: pct(base, 50),
+      base95: pct(base, 95),
+      total,
+    };
   }
   await deps.close();
   await rm(dir, { recursive: true, force: true });
@@ -168,19 +200,29 @@ async function main() {
   for (const n of SIZES) results.set(n, await measure(n));
   const f = (x: number) => x.toFixed(2).padStart(7);
   for (const [n, r] of results) {
-    console.log(`\n${n} assets, ${RUNS} runs per filter (ms; baseline = the same filter as a plain JS loop)`);
-    console.log(`${'filter'.padEnd(28)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'base p50'.padStart(9)} ${'base p95'.padStart(9)}  ratio p95  matches`);
+    console.log(
+      `\n${n} assets, ${RUNS} runs per filter (ms; baseline = the same filter as a plain JS loop)`,
+    );
+    console.log(
+      `${'filter'.padEnd(28)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'base p50'.padStart(9)} ${'base p95'.padStart(9)}  ratio p95  matches`,
+    );
     for (const [name, v] of Object.entries(r)) {
-      console.log(`${name.padEnd(28)} ${f(v.p50)} ${f(v.p95)} ${f(v.base50).padStart(9)} ${f(v.base95).padStart(9)}  ${(v.p95 / v.base95).toFixed(2).padStart(8)}×  ${v.total}`);
+      console.log(
+        `${name.padEnd(28)} ${f(v.p50)} ${f(v.p95)} ${f(v.base50).padStart(9)} ${f(v.base95).padStart(9)}  ${(v.p95 / v.base95).toFixed(2).padStart(8)}×  ${v.total}`,
+      );
     }
   }
   if (results.size >= 2) {
-    const [small, large] = [...results.keys()].sort((a, b) => a - b).filter((_, i, a) => i === 0 || i === a.length - 1);
+    const [small, large] = [...results.keys()]
+      .sort((a, b) => a - b)
+      .filter((_, i, a) => i === 0 || i === a.length - 1);
     const s = results.get(small!)!;
     const l = results.get(large!)!;
     const worst = Object.entries(l).sort((a, b) => b[1].p95 - a[1].p95)[0]!;
     const growth = Math.max(...Object.keys(l).map((k) => l[k]!.p95 / s[k]!.p95));
-    console.log(`\nworst p95 at ${large}: ${worst[1].p95.toFixed(2)} ms (${worst[0]}); goal < 25 ms`);
+    console.log(
+      `\nworst p95 at ${large}: ${worst[1].p95.toFixed(2)} ms (${worst[0]}); goal < 25 ms`,
+    );
     console.log(`largest p95 growth ${small} → ${large}: ${growth.toFixed(2)}×; goal ≤ 3×`);
   }
   process.exit(0);

@@ -124,33 +124,7 @@ export class AssetsRepository {
   ) {}
 
   async create(input: NewAsset, id = newId()): Promise<Asset> {
-    const content = {
-      content_hash: input.contentHash,
-      original_name: input.originalName,
-      mime: input.mime,
-      width: input.width,
-      height: input.height,
-      bytes: input.bytes,
-      blob_key: input.blobKey,
-      thumb_key: input.thumbKey,
-      title: input.title,
-      description: input.description,
-      keywords: input.keywords,
-      creator: input.creator,
-      copyright: input.copyright,
-      palette: input.palette,
-      phash: input.phash,
-      composition: input.composition,
-      tags: input.tags ?? [],
-      capture: input.capture,
-      status: input.status ?? 'draft',
-      kind: input.kind ?? 'master',
-      version: 1,
-      channel: input.channel,
-      locale: input.locale,
-      campaigns: (input.campaigns ?? []).map((c) => rid('campaign', c)),
-      source_ref: input.sourceRef,
-    };
+    const content = toColumns(input);
     try {
       // The asset and its first version land in one transaction.
       const res = await this.db.query<unknown[]>(
@@ -265,31 +239,7 @@ export class AssetsRepository {
     const rows = inputs.map((input, i) =>
       stripUndefined({
         id: rid('asset', ids[i]!),
-        content_hash: input.contentHash,
-        original_name: input.originalName,
-        mime: input.mime,
-        width: input.width,
-        height: input.height,
-        bytes: input.bytes,
-        blob_key: input.blobKey,
-        thumb_key: input.thumbKey,
-        title: input.title,
-        description: input.description,
-        keywords: input.keywords,
-        creator: input.creator,
-        copyright: input.copyright,
-        palette: input.palette,
-        phash: input.phash,
-        composition: input.composition,
-        tags: input.tags ?? [],
-        capture: input.capture,
-        status: input.status ?? 'draft',
-        kind: input.kind ?? 'master',
-        version: 1,
-        channel: input.channel,
-        locale: input.locale,
-        campaigns: (input.campaigns ?? []).map((c) => rid('campaign', c)),
-        source_ref: input.sourceRef,
+        ...toColumns(input),
         created_at: input.createdAt,
       }),
     );
@@ -323,6 +273,37 @@ export class AssetsRepository {
     const [rows] = await this.db.query<[unknown[]]>('SELECT VALUE id FROM asset');
     return (rows ?? []).map(keyOf);
   }
+}
+
+/** A new asset's columns, as both create paths store them. */
+function toColumns(input: NewAsset) {
+  return {
+    content_hash: input.contentHash,
+    original_name: input.originalName,
+    mime: input.mime,
+    width: input.width,
+    height: input.height,
+    bytes: input.bytes,
+    blob_key: input.blobKey,
+    thumb_key: input.thumbKey,
+    title: input.title,
+    description: input.description,
+    keywords: input.keywords,
+    creator: input.creator,
+    copyright: input.copyright,
+    palette: input.palette,
+    phash: input.phash,
+    composition: input.composition,
+    tags: input.tags ?? [],
+    capture: input.capture,
+    status: input.status ?? 'draft',
+    kind: input.kind ?? 'master',
+    version: 1,
+    channel: input.channel,
+    locale: input.locale,
+    campaigns: (input.campaigns ?? []).map((c) => rid('campaign', c)),
+    source_ref: input.sourceRef,
+  };
 }
 
 function stripUndefined<T extends Record<string, unknown>>(o: T): T {
