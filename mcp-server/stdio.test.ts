@@ -222,7 +222,8 @@ describe('`curator mcp` with a store another process holds', () => {
       );
     } finally {
       await first.close().catch(() => {});
-      await rm(held, { recursive: true, force: true });
+      // The refused process may still be closing its engine files when it has exited: retry.
+      await rm(held, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     }
   });
 });
