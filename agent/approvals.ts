@@ -74,22 +74,8 @@ function toPending(r: ApprovalRecord): PendingAction {
   };
 }
 
-/** A one-line description a person can judge before approving. */
-export function summarizeAction(tool: AnyTool, input: unknown): string {
-  const i = (input ?? {}) as Record<string, unknown>;
-  const ids = Array.isArray(i.assetIds)
-    ? (i.assetIds as string[])
-    : i.assetId
-      ? [String(i.assetId)]
-      : [];
-  const idText = ids.length
-    ? ` ${ids.length === 1 ? 'asset' : `${ids.length} assets`} ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''}`
-    : '';
-  if (tool.name === 'set-asset-status') return `Set status of${idText} to "${String(i.status)}"`;
-  if (tool.name === 'update-asset-metadata') {
-    const fields = ['title', 'description', 'keywords'].filter((k) => i[k] !== undefined);
-    return `Update ${fields.join(', ') || 'metadata'} of${idText}`;
-  }
+/** A tool without `prepare` is summarised by its exact input. */
+function summarizeInput(tool: AnyTool, input: unknown): string {
   const json = canonicalJson(input);
   return `${tool.title ?? tool.name}: ${json.length > 240 ? `${json.slice(0, 240)}…` : json}`;
 }
@@ -135,7 +121,7 @@ export class Approvals {
       inputHash: hashInput(targetsJson ? `${inputJson}\n${targetsJson}` : inputJson),
       conversationId,
       requestedBy: { id: requestedBy.id, surface: requestedBy.surface, name: requestedBy.name },
-      summary: prepared?.summary ?? summarizeAction(tool, input),
+      summary: prepared?.summary ?? summarizeInput(tool, input),
       expiresAt: new Date(this.now().getTime() + this.deps.config.approvals.ttlMs),
       targetsJson,
     });
@@ -221,7 +207,6 @@ export class Approvals {
     approvedBy: string,
   ): Promise<{ action: PendingAction; output: unknown }> {
     const id = record.id;
-    const by = { id: approvedBy };
     const requester: Actor = {
       id: record.requestedBy.id,
       surface: SURFACES.includes(record.requestedBy.surface as Actor['surface'])
@@ -247,7 +232,7 @@ export class Approvals {
       await this.deps.approvals.markFailed(id, reason);
       await this.note(
         record.conversationId,
-        `Approval ${id} (${record.summary}) was approved by ${by.id}, but running ${record.tool} failed: ${reason}. Nothing else was retried.`,
+        `Approval ${id} (${record.summary}) was approved by ${approvedBy}, but running ${record.tool} failed: ${reason}. Nothing else was retried.`,
       );
       throw isAppError(e)
         ? e
@@ -256,12 +241,12 @@ export class Approvals {
     const outputJson = JSON.stringify(output);
     const done = (await this.deps.approvals.markExecuted(id, outputJson)) ?? record;
     this.deps.log.info(
-      { approvalId: id, tool: record.tool, approvedBy: by.id },
+      { approvalId: id, tool: record.tool, approvedBy },
       'approved action executed',
     );
     await this.note(
       record.conversationId,
-      `Approval ${id} (${record.summary}) was approved by ${by.id} and ${record.tool} has run. Result: ${clip(outputJson, 1500)}`,
+      `Approval ${id} (${record.summary}) was approved by ${approvedBy} and ${record.tool} has run. Result: ${clip(outputJson, 1500)}`,
     );
     return { action: toPending(done), output };
   }

@@ -120,7 +120,7 @@ export class BulkChanges {
         const msg = (e as Error).message;
         const gone = /gone: (asset \S+ no longer exists)/.exec(msg);
         if (gone) throw new AppError('not_found', `${gone[1]}; batches before it were applied`);
-        const retry = /conflict|can be retried|failed transaction/i.test(msg);
+        const retry = /conflict|can be retried/i.test(msg);
         if (!retry || attempt >= ATTEMPTS) throw e;
       }
     }

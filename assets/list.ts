@@ -2,27 +2,13 @@
 // budget when a model reads it (the REST API asks for no budget and gets the page it asked for).
 import type { FileUrls } from '../core/deps.ts';
 import type { AssetsRepository } from '../store/assets.repository.ts';
-import { cursorAfter, type Listed } from '../store/listing-index.ts';
+import { cursorAfter } from '../store/listing-index.ts';
+import { type AssetSummary, card } from './cards.ts';
 import type { NameResolver } from './resolve.ts';
 import { resolveSelection, type Selection } from './selection.ts';
 
-export interface AssetCard {
-  id: string;
-  title: string;
-  kind: Listed['kind'];
-  status: Listed['status'];
-  width: number;
-  height: number;
-  orientation?: string;
-  channel?: string;
-  locale?: string;
-  campaigns: string[];
-  topColors: string[];
-  thumbnailUrl: string;
-}
-
 export interface AssetList {
-  items: AssetCard[];
+  items: AssetSummary[];
   total: number;
   next: string | null;
   /** How the filters were read ("campaign Summer Sale", "all 2 channels matching …"). */
@@ -30,21 +16,6 @@ export interface AssetList {
   /** Set when the page was cut to fit the reader's budget. */
   note?: string;
 }
-
-export const card = (e: Listed, urls: FileUrls): AssetCard => ({
-  id: e.id,
-  title: e.title,
-  kind: e.kind,
-  status: e.status,
-  width: e.width,
-  height: e.height,
-  orientation: e.orientation,
-  channel: e.channel,
-  locale: e.locale,
-  campaigns: e.campaigns,
-  topColors: e.topColors,
-  thumbnailUrl: urls.thumbnail(e.id),
-});
 
 export async function listAssets(
   svc: { assets: AssetsRepository; names: NameResolver; urls: FileUrls },

@@ -155,59 +155,22 @@ export class NameResolver {
 
   async campaigns(ref: string): Promise<Resolution<Campaign>> {
     const { campaigns } = await this.reference();
-    const r = ref.trim();
-    const exact = campaigns.filter(
-      (c) => c.id === r || c.slug === r.toLowerCase() || norm(c.name) === norm(r),
+    const w = words(ref);
+    return named(
+      'campaign',
+      ref,
+      campaigns,
+      (c) => w.length > 0 && covers([...words(c.name), ...words(c.slug)], w),
     );
-    const found = exact.length
-      ? exact
-      : campaigns.filter((c) => {
-          const w = words(ref);
-          return w.length > 0 && covers([...words(c.name), ...words(c.slug)], w);
-        });
-    if (!found.length) {
-      throw new AppError(
-        'not_found',
-        `no campaign matches "${clip(ref)}"; campaigns: ${list(campaigns.map((c) => `${c.name} (${c.slug})`))}`,
-      );
-    }
-    return {
-      values: found,
-      label:
-        found.length === 1
-          ? `campaign ${found[0]!.name}`
-          : `the ${found.length} campaigns matching "${clip(ref)}" (${list(found.map((c) => c.name))})`,
-    };
   }
 
   async channels(ref: string): Promise<Resolution<Channel>> {
     const { channels } = await this.reference();
-    const r = ref.trim().toLowerCase();
-    const exact = channels.filter((c) => c.id === r || c.slug === r || norm(c.name) === norm(ref));
-    let found = exact;
-    if (!found.length) {
-      const refWords = words(ref)
-        .flatMap((w) => CHANNEL_SYNONYMS[w] ?? [singular(w)])
-        .filter((w) => !['image', 'picture', 'photo', 'asset', 'creative'].includes(w));
-      const distinctive = refWords.some((w) => !GENERIC_CHANNEL_WORDS.has(w));
-      found =
-        refWords.length && distinctive
-          ? channels.filter((c) => covers(channelWords(c), refWords))
-          : [];
-    }
-    if (!found.length) {
-      throw new AppError(
-        'not_found',
-        `no channel matches "${clip(ref)}"; channels: ${list(channels.map((c) => `${c.name} (${c.slug})`))}`,
-      );
-    }
-    return {
-      values: found,
-      label:
-        found.length === 1
-          ? `channel ${found[0]!.name}`
-          : `all ${found.length} channels matching "${clip(ref)}" (${list(found.map((c) => c.slug))})`,
-    };
+    const w = words(ref)
+      .flatMap((x) => CHANNEL_SYNONYMS[x] ?? [singular(x)])
+      .filter((x) => !['image', 'picture', 'photo', 'asset', 'creative'].includes(x));
+    const distinctive = w.some((x) => !GENERIC_CHANNEL_WORDS.has(x));
+    return named('channel', ref, channels, (c) => distinctive && covers(channelWords(c), w));
   }
 
   async locales(ref: string): Promise<Resolution<string>> {
@@ -264,22 +227,51 @@ export class NameResolver {
       `no market matches "${clip(ref)}"; markets: ${list(known) || 'none'}`,
     );
   }
+}
 
-  /** Exactly one value, for the target of a change: asks which when the words fit several. */
-  async one<K extends 'campaigns' | 'channels' | 'locales'>(
-    kind: K,
-    ref: string,
-  ): Promise<Awaited<ReturnType<NameResolver[K]>>['values'][number]> {
-    const r = (await this[kind](ref)) as Resolution<Campaign | Channel | string>;
-    if (r.values.length === 1) return r.values[0] as never;
-    const names = r.values.map((v) => (typeof v === 'string' ? v : `${v.name} (${v.slug})`));
+/** Exactly one value, where one must be chosen: asks which when the words fit several. */
+export function onlyOne<T extends string | { name: string; slug: string }>(
+  r: Resolution<T>,
+  kind: string,
+  ref: string,
+): Resolution<T> {
+  if (r.values.length === 1) return r;
+  const names = r.values.map((v) => (typeof v === 'string' ? v : `${v.name} (${v.slug})`));
+  throw new AppError(
+    'ambiguous',
+    `"${clip(ref)}" fits ${names.length} ${kind}: ${list(names, ' or ')}. Which one?`,
+    400,
+    { candidates: names },
+  );
+}
+
+/**
+ * A campaign or channel by id, slug or name, else every one the words fit; none lists what exists.
+ */
+function named<T extends { id: string; slug: string; name: string }>(
+  kind: 'campaign' | 'channel',
+  ref: string,
+  all: readonly T[],
+  fits: (item: T) => boolean,
+): Resolution<T> {
+  const r = ref.trim();
+  const exact = all.filter(
+    (c) => c.id === r || c.slug === r.toLowerCase() || norm(c.name) === norm(r),
+  );
+  const found = exact.length ? exact : all.filter(fits);
+  if (!found.length) {
     throw new AppError(
-      'ambiguous',
-      `"${clip(ref)}" fits ${names.length} ${kind}: ${list(names, ' or ')}. Which one?`,
-      400,
-      { candidates: names },
+      'not_found',
+      `no ${kind} matches "${clip(ref)}"; ${kind}s: ${list(all.map((c) => `${c.name} (${c.slug})`))}`,
     );
   }
+  return {
+    values: found,
+    label:
+      found.length === 1
+        ? `${kind} ${found[0]!.name}`
+        : `all ${found.length} ${kind}s matching "${clip(ref)}" (${list(found.map((c) => c.slug))})`,
+  };
 }
 
 function channelWords(c: Channel): string[] {

@@ -8,7 +8,7 @@ import type { ListFilter } from '../store/listing-index.ts';
 import { AssetKind, AssetStatus, Orientation } from '../store/models.ts';
 import { colourNames, hexToRgb, namedColour, rgbToLab } from '../vision/color.ts';
 import { WARMTH_THRESHOLD } from '../vision/composition.ts';
-import type { NameResolver } from './resolve.ts';
+import { type NameResolver, onlyOne } from './resolve.ts';
 
 export const DEFAULT_MAX_DELTA_E = 10;
 export const DEFAULT_MIN_COVERAGE = 0.05;
@@ -84,14 +84,21 @@ export function isEmptySelection(s: Selection): boolean {
   return SELECTION_KEYS.every((k) => s[k] === undefined);
 }
 
+/**
+ * `forChange`: a campaign word that fits several campaigns asks which, instead of taking all of
+ * them: a change must cover exactly what was meant. (A channel word that names a group, such as
+ * "Instagram", still means the whole group: that is what it says.)
+ */
 export async function resolveSelection(
   s: Selection,
   names: NameResolver,
+  opts: { forChange?: boolean } = {},
 ): Promise<ResolvedSelection> {
   const filter: ListFilter = {};
   const read: string[] = [];
   if (s.campaign) {
-    const r = await names.campaigns(s.campaign);
+    const all = await names.campaigns(s.campaign);
+    const r = opts.forChange ? onlyOne(all, 'campaigns', s.campaign) : all;
     filter.campaign = r.values.map((c) => c.id);
     read.push(r.label);
   }

@@ -17,7 +17,9 @@ export async function resolveTargets(
   input: { assetIds?: string[]; assetId?: string; selection?: Selection },
 ): Promise<Targets> {
   if (input.selection && !isEmptySelection(input.selection)) {
-    const { filter, read } = await resolveSelection(input.selection, svc.names);
+    const { filter, read } = await resolveSelection(input.selection, svc.names, {
+      forChange: true,
+    });
     const matches = await svc.assets.matching(filter);
     if (!matches.length) {
       throw new AppError('not_found', `no assets match ${read.join(', ')}; nothing to change`);
@@ -34,7 +36,13 @@ export async function resolveTargets(
     };
   }
   const given = input.assetIds ?? (input.assetId ? [input.assetId] : []);
-  if (!given.length) throw new AppError('invalid_input', 'give assetIds or a selection');
+  if (!given.length) {
+    // An empty selection would be the whole library: a change that large must say so in filters.
+    throw new AppError(
+      'invalid_input',
+      'give assetIds, or a selection with at least one filter (campaign, channel, status, kind, …)',
+    );
+  }
   const ids = [...new Set(given.map((a) => parseKey('asset', a)))];
   const found = new Set((await svc.assets.byIds(ids)).map((a) => a.id));
   const missing = ids.filter((i) => !found.has(i));

@@ -63,6 +63,7 @@ export async function createDeps(
       ? undefined
       : path.join(config.dataDir, 'index', `listing-${namespace}-${database}.json`),
     storeId: `${url}#${namespace}/${database}`,
+    pollMs: /^(wss?|https?):\/\//.test(url) ? 0 : 1_000,
     log,
   });
   const catalog = new CatalogRepository(db);

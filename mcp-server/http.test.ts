@@ -195,14 +195,17 @@ describe('MCP over Streamable HTTP', () => {
     return Object.assign(client, { sessionId: transport.sessionId });
   }
 
+  const askForReview = (client: Client, id: string) =>
+    client.callTool({
+      name: 'set-asset-status',
+      arguments: { assetIds: [id], status: 'needs_review' },
+    });
+
   it('by default never asks the client to approve, so a client that accepts everything changes nothing', async () => {
     const { url, lib, env } = await start();
     const client = await connectAutoAccepting(url);
     const target = lib.assets[2]!;
-    const r = await client.callTool({
-      name: 'set-asset-status',
-      arguments: { assetIds: [target.id], status: 'needs_review' },
-    });
+    const r = await askForReview(client, target.id);
     expect(r.isError).toBeFalsy();
     const { approval } = r.structuredContent as {
       approval: { status: string; actionId: string; howToApprove: string };
@@ -218,10 +221,7 @@ describe('MCP over Streamable HTTP', () => {
     const { url, lib, env } = await start({ MCP_TOKEN: TOKEN, MCP_HTTP_ELICITATION: 'on' });
     const client = await connectAutoAccepting(url);
     const target = lib.assets[2]!;
-    const r = await client.callTool({
-      name: 'set-asset-status',
-      arguments: { assetIds: [target.id], status: 'needs_review' },
-    });
+    const r = await askForReview(client, target.id);
     expect(r.isError).toBeFalsy();
     expect(r.structuredContent).toMatchObject({ changed: [{ id: target.id }] });
     expect((await env.deps.assets.get(target.id)).status).toBe('needs_review');

@@ -20,6 +20,25 @@ export interface BlobStore {
   size(key: string): Promise<number>;
 }
 
+/** Temp file, fsync, rename: readers see the old file or the whole new one, never a part. */
+export async function writeFileAtomic(file: string, data: Buffer | string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  const fh = await open(tmp, 'wx');
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  try {
+    await rename(tmp, file);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
 export const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 const KEY = /^[0-9a-f]{64}$/;
 
@@ -35,21 +54,7 @@ export class FsBlobStore implements BlobStore {
     const key = sha256(data);
     const file = this.pathOf(key);
     if (await this.has(key)) return { key, bytes: data.length };
-    await mkdir(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-    const fh = await open(tmp, 'wx');
-    try {
-      await fh.writeFile(data);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    try {
-      await rename(tmp, file);
-    } catch (e) {
-      await rm(tmp, { force: true });
-      throw e;
-    }
+    await writeFileAtomic(file, data);
     return { key, bytes: data.length };
   }
 

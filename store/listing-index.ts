@@ -7,38 +7,42 @@
 //   query that picks up rows written by anything else (`updated_at` is set by the database itself
 //   on every write and indexed, migration 004), so nothing written after a crash is lost;
 // - saved atomically (temp file, fsync, rename) a few seconds after changes and on close.
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { Surreal } from 'surrealdb';
 import { z } from 'zod';
 import { AppError } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
 import { deltaE2000, type Lab } from '../vision/color.ts';
 import { type Warmth, warmthOf } from '../vision/composition.ts';
+import { topColorLabels } from '../vision/palette.ts';
+import { writeFileAtomic } from './blob-store.ts';
 import { opt, rid, zKey, zTime } from './ids.ts';
 import { AssetKind, AssetStatus, Orientation } from './models.ts';
 
+const SORT_KEY = /^\d{16}_[a-z0-9_-]+$/;
+
 /** What a list shows of an asset: enough for a grid, nothing a model does not need. */
-export interface Listed {
-  id: string;
-  sortKey: string;
+const ListedSchema = z.object({
+  id: z.string(),
+  sortKey: z.string().regex(SORT_KEY),
   /** Database time of the last write, ms since the epoch. */
-  updatedAt: number;
-  title: string;
-  kind: AssetKind;
-  status: AssetStatus;
-  width: number;
-  height: number;
-  orientation?: Orientation;
-  channel?: string;
-  locale?: string;
-  campaigns: string[];
+  updatedAt: z.number(),
+  title: z.string(),
+  kind: AssetKind,
+  status: AssetStatus,
+  width: z.number(),
+  height: z.number(),
+  orientation: Orientation.optional(),
+  channel: z.string().optional(),
+  locale: z.string().optional(),
+  campaigns: z.array(z.string()),
   /** "name #hex" of the three most covering palette colours. */
-  topColors: string[];
+  topColors: z.array(z.string()),
   /** Palette as flat [L, a, b, coverage] quadruples. */
-  palette: number[];
-  warmth?: number;
-}
+  palette: z.array(z.number()),
+  warmth: z.number().optional(),
+});
+export type Listed = z.infer<typeof ListedSchema>;
 
 /** Every field is "any of" its values; an empty list matches nothing. */
 export interface ListFilter {
@@ -108,16 +112,12 @@ function toListed(r: z.infer<typeof Row>): Listed {
     channel: r.channel,
     locale: r.locale,
     campaigns: r.campaigns,
-    topColors: [...r.palette]
-      .sort((a, b) => b.coverage - a.coverage)
-      .slice(0, 3)
-      .map((c) => `${c.name} ${c.hex}`),
+    topColors: topColorLabels(r.palette),
     palette,
     warmth: r.composition?.warmth,
   };
 }
 
-const SORT_KEY = /^\d{16}_[a-z0-9_-]+$/;
 const encodeCursor = (sortKey: string) => Buffer.from(sortKey).toString('base64url');
 /** The cursor of the page that starts after this entry. */
 export const cursorAfter = (e: Pick<Listed, 'sortKey'>) => encodeCursor(e.sortKey);
@@ -132,7 +132,7 @@ function decodeCursor(s: string): string {
   return key;
 }
 
-/** Rows written this long before the watermark are read again: transactions commit out of order. */
+/** How far before the previous poll a catch-up looks again: transactions commit out of order. */
 const OVERLAP_MS = 2_000;
 const SNAPSHOT_VERSION = 1;
 const SAVE_DELAY_MS = 5_000;
@@ -151,6 +151,12 @@ export interface ListingIndexOptions {
   snapshotPath?: string;
   /** Names the store the snapshot belongs to (url + namespace + database). */
   storeId: string;
+  /**
+   * How often, at most, a query first looks for rows written by others: 0 (every query) for a
+   * shared server. An embedded store is open in this process only and every write here reaches
+   * the index directly, so a look a second is only a safety net there.
+   */
+  pollMs?: number;
   log?: Logger;
 }
 
@@ -186,10 +192,6 @@ export class ListingIndex {
       throw e;
     });
     return this.loading;
-  }
-
-  get size(): number {
-    return this.entries.length;
   }
 
   /** Takes rows the repository just wrote (any shape with the listing columns). */
@@ -231,7 +233,8 @@ export class ListingIndex {
 
   /** The distinct locales that assets carry. */
   async locales(): Promise<string[]> {
-    await this.fresh();
+    // No poll: the list query that follows a name lookup polls anyway.
+    await this.ready();
     const out = new Set<string>();
     for (const e of this.entries) if (e.locale) out.add(e.locale);
     return [...out].sort();
@@ -335,6 +338,9 @@ export class ListingIndex {
 
   private async fresh(): Promise<void> {
     await this.ready();
+    const every = this.opts.pollMs ?? 0;
+    const polled = this.lastPoll !== Number.POSITIVE_INFINITY;
+    if (every > 0 && polled && Date.now() - this.lastPoll < every) return;
     if (await this.catchUp()) this.changed();
   }
 
@@ -455,7 +461,7 @@ export class ListingIndex {
     try {
       const snap = Snapshot.parse(JSON.parse(text));
       if (snap.store !== this.opts.storeId) return false;
-      const list = snap.entries.map((e) => ListedSchema.parse(e) as Listed);
+      const list = snap.entries.map((e) => ListedSchema.parse(e));
       this.entries = list;
       this.byId.clear();
       for (const e of list) this.byId.set(e.id, e);
@@ -477,21 +483,12 @@ export class ListingIndex {
       watermark: this.watermark,
       entries: this.entries,
     });
-    await mkdir(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    const fh = await open(tmp, 'w');
-    try {
-      await fh.writeFile(body);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, file);
+    await writeFileAtomic(file, body);
   }
 }
 
 /** Whether any palette colour covering at least `minCoverage` is within `maxDeltaE`. */
-export function paletteMatches(
+function paletteMatches(
   palette: readonly number[],
   c: { lab: Lab; maxDeltaE: number; minCoverage: number },
 ): boolean {
@@ -514,21 +511,3 @@ export function paletteMatches(
 function sameListing(a: Listed, b: Listed): boolean {
   return a.updatedAt === b.updatedAt && JSON.stringify(a) === JSON.stringify(b);
 }
-
-const ListedSchema = z.object({
-  id: z.string(),
-  sortKey: z.string().regex(SORT_KEY),
-  updatedAt: z.number(),
-  title: z.string(),
-  kind: AssetKind,
-  status: AssetStatus,
-  width: z.number(),
-  height: z.number(),
-  orientation: Orientation.optional(),
-  channel: z.string().optional(),
-  locale: z.string().optional(),
-  campaigns: z.array(z.string()),
-  topColors: z.array(z.string()),
-  palette: z.array(z.number()),
-  warmth: z.number().optional(),
-});

@@ -51,6 +51,33 @@ export async function makeImage(
   return sharp(Buffer.from(svg)).toFormat(format).toBuffer();
 }
 
+/** Assets with real PNG originals and WebP thumbnails in the blob store, for tests that serve files. */
+export async function seedImageAssets(deps: Deps, n: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const blob = await deps.blobs.put(await makeImage({ seed: i + 1, format: 'png' }));
+    const thumb = await deps.blobs.put(
+      await makeImage({ seed: i + 1, format: 'webp', width: 64, height: 40 }),
+    );
+    const a = await deps.assets.create({
+      contentHash: blob.key,
+      originalName: `creative-${i}.png`,
+      mime: 'image/png',
+      width: 320,
+      height: 200,
+      bytes: blob.bytes,
+      blobKey: blob.key,
+      thumbKey: thumb.key,
+      title: `Creative ${i}`,
+      description: '',
+      keywords: [],
+      palette: [],
+    });
+    ids.push(a.id);
+  }
+  return ids;
+}
+
 /** Awaits a promise that must fail with AppError code 'rejected'; returns the human reason. */
 export async function rejectionReason(p: Promise<unknown>): Promise<string> {
   try {

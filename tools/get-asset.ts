@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { AssetSummary, summarize } from '../assets/cards.ts';
 import { parseKey } from '../store/ids.ts';
 import { Composition, PaletteColor, Tag } from '../store/models.ts';
-import { AssetIdInput, AssetSummary, summarize } from './asset-views.ts';
+import { AssetIdInput } from './asset-views.ts';
 import { defineTool } from './define-tool.ts';
 
 export const GetAssetResult = AssetSummary.extend({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { AssetSummary } from '../assets/cards.ts';
 import { listAssets as list } from '../assets/list.ts';
 import { Selection } from '../assets/selection.ts';
-import { AssetSummary } from './asset-views.ts';
 import { defineTool, RESULT_BUDGET_CHARS } from './define-tool.ts';
 
 export const ListAssetsInput = Selection.extend({

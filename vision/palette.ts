@@ -189,3 +189,13 @@ export function extractPalette(px: Pixels, opts: PaletteOptions = {}): PaletteCo
       };
     });
 }
+
+/** "name #hex" of the most covering colours, as lists and cards show them. */
+export const topColorLabels = (
+  palette: readonly Pick<PaletteColor, 'name' | 'hex' | 'coverage'>[],
+  n = 3,
+): string[] =>
+  [...palette]
+    .sort((a, b) => b.coverage - a.coverage)
+    .slice(0, n)
+    .map((c) => `${c.name} ${c.hex}`);

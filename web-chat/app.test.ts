@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeImage, makeTestDeps, type TestEnv } from '../test/helpers.ts';
+import { makeTestDeps, seedImageAssets, type TestEnv } from '../test/helpers.ts';
 import { createApp } from './app.ts';
 
 let env: TestEnv;
@@ -8,33 +8,7 @@ beforeEach(async () => {
 });
 afterEach(() => env.cleanup());
 
-async function seed(n: number) {
-  const { deps } = env;
-  const ids: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const img = await makeImage({ seed: i + 1, format: 'png' });
-    const blob = await deps.blobs.put(img);
-    const thumb = await deps.blobs.put(
-      await makeImage({ seed: i + 1, format: 'webp', width: 64, height: 40 }),
-    );
-    const a = await deps.assets.create({
-      contentHash: blob.key,
-      originalName: `creative-${i}.png`,
-      mime: 'image/png',
-      width: 320,
-      height: 200,
-      bytes: blob.bytes,
-      blobKey: blob.key,
-      thumbKey: thumb.key,
-      title: `Creative ${i}`,
-      description: '',
-      keywords: [],
-      palette: [],
-    });
-    ids.push(a.id);
-  }
-  return ids;
-}
+const seed = (n: number) => seedImageAssets(env.deps, n);
 
 describe('HTTP API', () => {
   it('reports health from the database', async () => {

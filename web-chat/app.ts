@@ -20,7 +20,7 @@ const ListQuery = Selection.extend({
   cursor: z.string().max(500).optional(),
   maxDeltaE: z.coerce.number().min(0.5).max(50).optional(),
   minCoverage: z.coerce.number().min(0).max(1).optional(),
-}).strict();
+});
 const LIST_PARAMS = Object.keys(ListQuery.shape).join(', ');
 
 export interface AppOptions {

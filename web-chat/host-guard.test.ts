@@ -1,28 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeImage, makeTestDeps, type TestEnv } from '../test/helpers.ts';
+import { makeTestDeps, seedImageAssets, type TestEnv } from '../test/helpers.ts';
 import { createApp } from './app.ts';
 
 let env: TestEnv;
 afterEach(() => env.cleanup());
 
-async function seedOne(): Promise<string> {
-  const img = await makeImage({ format: 'png' });
-  const blob = await env.deps.blobs.put(img);
-  const a = await env.deps.assets.create({
-    contentHash: blob.key,
-    originalName: 'hero.png',
-    mime: 'image/png',
-    width: 320,
-    height: 200,
-    bytes: blob.bytes,
-    blobKey: blob.key,
-    title: 'Hero',
-    description: '',
-    keywords: [],
-    palette: [],
-  });
-  return a.id;
-}
+const seedOne = async () => (await seedImageAssets(env.deps, 1))[0]!;
 
 const error = async (res: Response) =>
   ((await res.json()) as { error: { code: string; message: string } }).error;
