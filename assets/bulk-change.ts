@@ -5,7 +5,7 @@
 import type { Surreal } from 'surrealdb';
 import { AppError } from '../core/errors.ts';
 import { rid } from '../store/ids.ts';
-import { LISTING_FIELDS, type ListingIndex } from '../store/listing-index.ts';
+import type { ListingIndex } from '../store/listing-index.ts';
 
 export const BATCH_SIZE = 100;
 const ATTEMPTS = 4;
@@ -72,7 +72,7 @@ export class BulkChanges {
       const changes = planned.filter((p): p is AssetChange => typeof p !== 'string');
       const unchanged = planned.filter((p): p is string => typeof p === 'string');
       try {
-        const res = await this.db.query<unknown[]>(
+        await this.db.query(
           `BEGIN TRANSACTION;
            FOR $c IN $changes {
              LET $row = (SELECT * FROM ONLY $c.id);
@@ -88,7 +88,6 @@ export class BulkChanges {
              };
            };
            IF $approval != NONE { UPDATE $approval SET progress = $progress; };
-           SELECT ${LISTING_FIELDS} FROM $ids[*];
            COMMIT TRANSACTION;`,
           {
             changes: changes.map((c) => ({
@@ -102,7 +101,6 @@ export class BulkChanges {
                 ]),
               ),
             })),
-            ids: changes.map((c) => rid('asset', c.id)),
             actor: ctx.actor,
             action: ctx.action,
             approvedBy: ctx.approval?.approvedBy,
@@ -111,10 +109,7 @@ export class BulkChanges {
             progress,
           },
         );
-        // The SELECT before COMMIT. (`FROM $ids[*]`: SurrealDB 3.0.3 fails a projection over a
-        // bare array parameter, `SELECT a, b FROM $ids`, with "Specify a database"; `*` works.)
-        const rows = res[res.length - 2];
-        if (Array.isArray(rows)) this.listing.apply(rows);
+        await this.listing.reread(changes.map((c) => c.id));
         return { changes, unchanged };
       } catch (e) {
         const msg = (e as Error).message;

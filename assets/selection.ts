@@ -66,6 +66,13 @@ export const Selection = z.object({
   warmth: z
     .enum(['warm', 'cool', 'neutral'])
     .optional()
+    .meta({
+      aliases: {
+        warm: ['warm-coloured', 'warm-colored', 'warm-toned', 'warm tones', 'warmer'],
+        cool: ['cool-coloured', 'cool-colored', 'cool-toned', 'cool tones', 'cooler', 'cold'],
+        neutral: ['neutral-toned', 'neutral tones'],
+      },
+    })
     .describe(
       `overall colour temperature: warm (red over blue by more than ${WARMTH_THRESHOLD}), cool, or neutral`,
     ),

@@ -508,7 +508,7 @@ export async function seedLibrary(deps: Deps): Promise<SeededLibrary> {
           brightness: 0.6,
           contrast: 0.4,
           colourfulness: 0.5,
-          warmth: 0.5,
+          warmth: warmthOf(a.colours),
           orientation: orientation(a.width, a.height),
           aspect: a.width / a.height,
         },
@@ -541,6 +541,16 @@ export async function seedLibrary(deps: Deps): Promise<SeededLibrary> {
 function orientation(w: number, h: number): Orientation {
   const r = w / h;
   return r > 1.05 ? 'landscape' : r < 0.95 ? 'portrait' : 'square';
+}
+
+/** composition.warmth as vision/ measures it, mean (R − B) / 255, from the palette's coverage. */
+function warmthOf(colours: readonly (readonly [string, string])[]): number {
+  let w = 0;
+  colours.forEach(([name, hex], i) => {
+    const n = Number.parseInt(hex.slice(1), 16);
+    w += paletteColor(name, hex, i, colours.length).coverage * (((n >> 16) & 255) - (n & 255));
+  });
+  return Math.round((w / 255) * 1000) / 1000;
 }
 
 function paletteColor(name: string, hex: string, i: number, n: number): PaletteColor {

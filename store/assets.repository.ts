@@ -2,13 +2,7 @@ import type { Surreal } from 'surrealdb';
 import { z } from 'zod';
 import { AppError } from '../core/errors.ts';
 import { keyOf, newId, opt, rid, zKey, zTime } from './ids.ts';
-import {
-  LISTING_FIELDS,
-  type Listed,
-  type ListFilter,
-  type ListingIndex,
-  type ListPage,
-} from './listing-index.ts';
+import type { Listed, ListFilter, ListingIndex, ListPage } from './listing-index.ts';
 import {
   type Asset,
   AssetKind,
@@ -260,12 +254,7 @@ export class AssetsRepository {
        COMMIT TRANSACTION;`,
       { rows, versions },
     );
-    // Read back what was stored: a multi-row INSERT's RETURN projection was seen to carry a
-    // sort_key 1 ms off the stored one (SurrealDB 3.0.3).
-    const [stored] = await this.db.query<[unknown[]]>(`SELECT ${LISTING_FIELDS} FROM $ids[*]`, {
-      ids: rows.map((r) => r.id),
-    });
-    this.listing.apply(stored ?? []);
+    await this.listing.reread(ids);
     return ids;
   }
 

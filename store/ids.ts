@@ -38,7 +38,10 @@ export function keyOf(v: unknown): string {
 }
 
 /** zod: a RecordId (or string) read from a row, as its bare key. */
-export const zKey = z.unknown().transform(keyOf);
+export const zKey = z
+  .unknown()
+  .refine((v) => v !== undefined && v !== null, 'missing record id')
+  .transform(keyOf);
 
 /** zod: a SurrealDB datetime (or Date or string) as an ISO string. */
 export const zTime = z.unknown().transform((v) => {

@@ -194,6 +194,16 @@ export class ListingIndex {
     return this.loading;
   }
 
+  /**
+   * Reads these assets back from the store after a write and applies them. (Read after the
+   * commit, not inside it: a multi-row INSERT's RETURN carried a sort_key 1 ms off the stored one,
+   * and a SELECT in the same transaction as a FOR loop of UPDATEs lost its `id`: SurrealDB 3.0.3.)
+   */
+  async reread(ids: readonly string[]): Promise<void> {
+    if (!ids.length || (!this.loaded && !this.loading)) return;
+    this.apply(await this.read(ids.map((i) => rid('asset', i))));
+  }
+
   /** Takes rows the repository just wrote (any shape with the listing columns). */
   apply(rows: readonly unknown[]): void {
     const parsed = rows.map((r) => toListed(Row.parse(r)));
@@ -328,12 +338,16 @@ export class ListingIndex {
       if (!known || Date.parse(p.updated_at) > known.updatedAt) stale.push(rid('asset', p.id));
     }
     if (!stale.length) return 0;
-    const [rows] = await this.db.query<[unknown[]]>(`SELECT ${LISTING_FIELDS} FROM $ids[*]`, {
-      ids: stale,
-    });
     let n = 0;
-    for (const r of rows ?? []) if (this.upsert(toListed(Row.parse(r)))) n++;
+    for (const r of await this.read(stale)) if (this.upsert(toListed(Row.parse(r)))) n++;
     return n;
+  }
+
+  private async read(ids: readonly unknown[]): Promise<unknown[]> {
+    const [rows] = await this.db.query<[unknown[]]>(`SELECT ${LISTING_FIELDS} FROM $ids[*]`, {
+      ids,
+    });
+    return rows ?? [];
   }
 
   private async fresh(): Promise<void> {

@@ -10,6 +10,8 @@ export interface JsonSchema {
   items?: JsonSchema;
   required?: string[];
   description?: string;
+  /** Other words for enum values, from the tool's own schema (zod `.meta({ aliases })`). */
+  aliases?: Record<string, string[]>;
   minimum?: number;
   maximum?: number;
   exclusiveMinimum?: number;
@@ -78,16 +80,28 @@ export function enumValues(s: JsonSchema): string[] | undefined {
   return values?.filter((v): v is string => typeof v === 'string');
 }
 
-export function enumForms(value: string): string[] {
+export function enumForms(value: string, aliases?: Record<string, string[]>): string[] {
   const spaced = value.replace(/[_-]+/g, ' ');
-  return [...new Set([...(ENUM_SYNONYMS[value] ?? []), value, spaced, `${spaced}s`])];
+  return [
+    ...new Set([
+      ...(aliases?.[value] ?? []),
+      ...(ENUM_SYNONYMS[value] ?? []),
+      value,
+      spaced,
+      `${spaced}s`,
+    ]),
+  ];
 }
 
 /** The enum value whose word forms appear earliest in the text (whole words only). */
-export function matchEnum(values: readonly string[], lower: string): string | undefined {
+export function matchEnum(
+  values: readonly string[],
+  lower: string,
+  aliases?: Record<string, string[]>,
+): string | undefined {
   let best: { value: string; at: number; len: number } | undefined;
   for (const value of values) {
-    for (const form of enumForms(value)) {
+    for (const form of enumForms(value, aliases)) {
       const m = new RegExp(`(?<![a-z0-9-])${escapeRe(form.toLowerCase())}(?![a-z0-9-])`).exec(
         lower,
       );
@@ -145,7 +159,8 @@ export function coerce(raw: string, s: JsonSchema): unknown {
     const coerced = parts.map((p) => coerce(p, items));
     return coerced.every((c) => c !== undefined) && coerced.length ? coerced : undefined;
   }
-  if (values?.length) return values.includes(raw) ? raw : matchEnum(values, raw.toLowerCase());
+  if (values?.length)
+    return values.includes(raw) ? raw : matchEnum(values, raw.toLowerCase(), s.aliases);
   if (type === 'integer' || type === 'number') {
     const n = Number(raw);
     return Number.isFinite(n) ? clamp(n, s) : undefined;
@@ -170,6 +185,11 @@ export function fillArgs(schema: JsonSchema, ctx: FillContext): Filled {
     const v = explicit ?? fillOne(name, unwrap(raw), ctx);
     if (v !== undefined) input[name] = v;
   }
+  // An id the message calls an action is not an asset ("the history of action X").
+  if (input.assetId !== undefined && input.actionId !== undefined) {
+    if (/\b(?:action|approval|change)\b/.test(ctx.e.lower)) delete input.assetId;
+    else delete input.actionId;
+  }
   // A tool that takes one id or many ("assetId" or "assetIds") gets the one that fits the count.
   if (input.assetId !== undefined && input.assetIds !== undefined) {
     if (Array.isArray(input.assetIds) && input.assetIds.length > 1) delete input.assetId;
@@ -193,8 +213,10 @@ function fillOne(name: string, s: JsonSchema, ctx: FillContext): unknown {
   }
   if (type === 'string' && (/^(asset)?id$/.test(n) || n === 'asset' || n === 'assetid'))
     return ctx.ids[0];
+  // Actions (approvals) have ids of the same shape as assets'.
+  if (type === 'string' && /^(action|approval)id$/.test(n)) return ctx.ids[0];
   if (values?.length) {
-    const hit = matchEnum(values, (ctx.enumText ?? e.lower).toLowerCase());
+    const hit = matchEnum(values, (ctx.enumText ?? e.lower).toLowerCase(), s.aliases);
     if (hit === undefined) return undefined;
     return type === 'array' ? [hit] : hit;
   }
