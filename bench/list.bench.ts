@@ -195,22 +195,29 @@ async function measure(n: number) {
   return out;
 }
 
+const f = (x: number) => x.toFixed(2).padStart(7);
+
+function print(n: number, r: Awaited<ReturnType<typeof measure>>) {
+  console.log(
+    `\n${n} assets, ${RUNS} runs per filter (ms; baseline = the same filter as a plain JS loop)`,
+  );
+  console.log(
+    `${'filter'.padEnd(28)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'base p50'.padStart(9)} ${'base p95'.padStart(9)}  ratio p95  matches`,
+  );
+  for (const [name, v] of Object.entries(r)) {
+    console.log(
+      `${name.padEnd(28)} ${f(v.p50)} ${f(v.p95)} ${f(v.base50).padStart(9)} ${f(v.base95).padStart(9)}  ${(v.p95 / v.base95).toFixed(2).padStart(8)}×  ${v.total}`,
+    );
+  }
+}
+
 async function main() {
   const results = new Map<number, Awaited<ReturnType<typeof measure>>>();
-  for (const n of SIZES) results.set(n, await measure(n));
-  const f = (x: number) => x.toFixed(2).padStart(7);
-  for (const [n, r] of results) {
-    console.log(
-      `\n${n} assets, ${RUNS} runs per filter (ms; baseline = the same filter as a plain JS loop)`,
-    );
-    console.log(
-      `${'filter'.padEnd(28)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'base p50'.padStart(9)} ${'base p95'.padStart(9)}  ratio p95  matches`,
-    );
-    for (const [name, v] of Object.entries(r)) {
-      console.log(
-        `${name.padEnd(28)} ${f(v.p50)} ${f(v.p95)} ${f(v.base50).padStart(9)} ${f(v.base95).padStart(9)}  ${(v.p95 / v.base95).toFixed(2).padStart(8)}×  ${v.total}`,
-      );
-    }
+  // Each size is printed as soon as it is measured: a long run still leaves its first tables.
+  for (const n of SIZES) {
+    const r = await measure(n);
+    results.set(n, r);
+    print(n, r);
   }
   if (results.size >= 2) {
     const [small, large] = [...results.keys()]
