@@ -177,9 +177,9 @@ export class ListingIndex {
   private saveTimer: NodeJS.Timeout | null = null;
   private saving: Promise<void> = Promise.resolve();
   private closed = false;
-  /** Bumped on every change, so cached colour matches know when to refresh. */
-  private version = 0;
-  private readonly colourHits = new Map<string, { version: number; hits: Set<string> }>();
+  /** For each field value ("status:draft", "campaign:spring"), its entries newest first. */
+  private readonly postings = new Map<string, Listed[]>();
+  private readonly colourHits = new Map<string, ColourHits>();
 
   constructor(
     private readonly db: Surreal,
@@ -221,16 +221,27 @@ export class ListingIndex {
   async query(filter: ListFilter, page: { limit: number; cursor?: string }): Promise<ListPage> {
     const after = page.cursor ? decodeCursor(page.cursor) : undefined;
     await this.fresh();
-    const match = this.matcher(filter);
-    const items: Listed[] = [];
-    let total = 0;
-    let more = false;
-    for (const e of this.entries) {
-      if (!match(e)) continue;
-      total++;
-      if (after !== undefined && e.sortKey <= after) continue;
-      if (items.length < page.limit) items.push(e);
-      else more = true;
+    const { driver, exact, match } = this.plan(filter);
+    let items: Listed[];
+    let total: number;
+    let more: boolean;
+    if (exact) {
+      // The driving list is exactly the matches: the page is a slice and the total its length.
+      const start = after === undefined ? 0 : after_(driver, after);
+      items = driver.slice(start, start + page.limit);
+      total = driver.length;
+      more = start + page.limit < driver.length;
+    } else {
+      items = [];
+      total = 0;
+      more = false;
+      for (const e of driver) {
+        if (!match(e)) continue;
+        total++;
+        if (after !== undefined && e.sortKey <= after) continue;
+        if (items.length < page.limit) items.push(e);
+        else more = true;
+      }
     }
     const last = items[items.length - 1];
     return { items, total, next: more && last ? encodeCursor(last.sortKey) : null };
@@ -239,8 +250,8 @@ export class ListingIndex {
   /** Every match, newest first (for bulk changes by description, which must cover all of them). */
   async all(filter: ListFilter): Promise<Listed[]> {
     await this.fresh();
-    const match = this.matcher(filter);
-    return this.entries.filter(match);
+    const { driver, exact, match } = this.plan(filter);
+    return exact ? [...driver] : driver.filter(match);
   }
 
   /** The distinct locales that assets carry. */
@@ -254,10 +265,10 @@ export class ListingIndex {
 
   async count(filter: ListFilter = {}): Promise<number> {
     await this.fresh();
-    if (Object.keys(filter).length === 0) return this.entries.length;
-    const match = this.matcher(filter);
+    const { driver, exact, match } = this.plan(filter);
+    if (exact) return driver.length;
     let n = 0;
-    for (const e of this.entries) if (match(e)) n++;
+    for (const e of driver) if (match(e)) n++;
     return n;
   }
 
@@ -371,7 +382,16 @@ export class ListingIndex {
   private setEntries(sorted: readonly Listed[]): void {
     this.entries = sorted.map((e) => this.compact(e));
     this.byId.clear();
-    for (const e of this.entries) this.byId.set(e.id, e);
+    this.postings.clear();
+    this.colourHits.clear();
+    for (const e of this.entries) {
+      this.byId.set(e.id, e);
+      for (const k of postingKeys(e)) {
+        const list = this.postings.get(k);
+        if (list) list.push(e);
+        else this.postings.set(k, [e]);
+      }
+    }
   }
 
   private compact(e: Listed): Listed {
@@ -403,39 +423,79 @@ export class ListingIndex {
   }
 
   /** Inserts or replaces by id, keeping newest-first order; false when nothing was newer. */
-  private upsert(e: Listed): boolean {
-    if (e.updatedAt > this.watermark) this.watermark = e.updatedAt;
-    const old = this.byId.get(e.id);
+  private upsert(incoming: Listed): boolean {
+    if (incoming.updatedAt > this.watermark) this.watermark = incoming.updatedAt;
+    const old = this.byId.get(incoming.id);
+    if (old && (old.updatedAt > incoming.updatedAt || sameListing(old, incoming))) return false;
+    const e = this.compact(incoming);
+    // Every sorted list the asset is in (all entries, its postings, colour matches) changes alike.
     if (old) {
-      if (old.updatedAt > e.updatedAt || sameListing(old, e)) return false;
-      const i = this.position(old.sortKey);
-      if (old.sortKey === e.sortKey) this.entries[i] = e;
-      else {
-        // created_at was rewritten (an import that sets it, say): the asset moves in the order.
-        this.entries.splice(i, 1);
-        this.entries.splice(this.position(e.sortKey), 0, e);
+      remove(this.entries, old);
+      for (const k of postingKeys(old)) {
+        const list = this.postings.get(k)!;
+        remove(list, old);
+        if (!list.length) this.postings.delete(k);
       }
-    } else {
-      this.entries.splice(this.position(e.sortKey), 0, e);
+      for (const c of this.colourHits.values()) if (c.hits.delete(old)) remove(c.list, old);
+    }
+    insert(this.entries, e);
+    for (const k of postingKeys(e)) {
+      const list = this.postings.get(k);
+      if (list) insert(list, e);
+      else this.postings.set(k, [e]);
+    }
+    for (const c of this.colourHits.values()) {
+      if (paletteMatches(e.palette, c.query)) {
+        c.hits.add(e);
+        insert(c.list, e);
+      }
     }
     this.byId.set(e.id, e);
     return true;
   }
 
-  /** Index of the first entry whose sort key is not below `key` (binary search). */
-  private position(key: string): number {
-    let lo = 0;
-    let hi = this.entries.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.entries[mid]!.sortKey < key) lo = mid + 1;
-      else hi = mid;
+  /**
+   * How to answer a filter: drive the scan from the smallest list that holds every match (a
+   * posting list, the union of a field's values, the colour matches, the ids asked for), and check
+   * the rest on each entry. A filter of one field scans nothing: its list is the answer.
+   */
+  private plan(f: ListFilter): { driver: Listed[]; exact: boolean; match: (e: Listed) => boolean } {
+    const options: (() => Listed[])[] = [];
+    const sizes: number[] = [];
+    const field = (name: string, values: readonly string[] | undefined) => {
+      if (!values) return;
+      const lists = [...new Set(values)].map((v) => this.postings.get(`${name}:${v}`) ?? []);
+      sizes.push(lists.reduce((n, l) => n + l.length, 0));
+      options.push(() => (lists.length === 1 ? lists[0]! : union(lists)));
+    };
+    field('status', f.status);
+    field('kind', f.kind);
+    field('orientation', f.orientation);
+    field('channel', f.channel);
+    field(
+      'locale',
+      f.locale?.map((l) => l.toLowerCase()),
+    );
+    field('campaign', f.campaign);
+    if (f.warmth) field('tone', [f.warmth]);
+    if (f.ids) {
+      const list = [...new Set(f.ids)].flatMap((id) => this.byId.get(id) ?? []);
+      list.sort(bySortKey);
+      sizes.push(list.length);
+      options.push(() => list);
     }
-    return lo;
+    if (f.colour) {
+      const hits = this.colourMatches(f.colour).list;
+      sizes.push(hits.length);
+      options.push(() => hits);
+    }
+    if (!options.length) return { driver: this.entries, exact: true, match: () => true };
+    let best = 0;
+    for (let i = 1; i < sizes.length; i++) if (sizes[i]! < sizes[best]!) best = i;
+    return { driver: options[best]!(), exact: options.length === 1, match: this.matcher(f) };
   }
 
   private changed(): void {
-    this.version++;
     this.dirty = true;
     if (!this.opts.snapshotPath || this.closed || this.saveTimer) return;
     this.saveTimer = setTimeout(() => {
@@ -486,7 +546,10 @@ export class ListingIndex {
       const want = f.warmth;
       checks.push((e) => e.warmth !== undefined && warmthOf(e.warmth) === want);
     }
-    if (f.colour) checks.push(this.colourCheck(f.colour));
+    if (f.colour) {
+      const { hits } = this.colourMatches(f.colour);
+      checks.push((e) => hits.has(e));
+    }
     return (e) => {
       for (const c of checks) if (!c(e)) return false;
       return true;
@@ -494,25 +557,22 @@ export class ListingIndex {
   }
 
   /**
-   * Colour matches are the costly check (CIEDE2000 per palette colour), so the set of matching ids
-   * for a colour query is kept and refreshed only when the index changed: paging through a colour
-   * filter, or combining it with others, computes it once.
+   * Colour matches are the costly check (CIEDE2000 per palette colour), so each colour query's
+   * matches are computed once and then kept current on every upsert: paging through a colour
+   * filter, or combining it with others, costs no colour science.
    */
-  private colourCheck(c: NonNullable<ListFilter['colour']>): (e: Listed) => boolean {
+  private colourMatches(c: NonNullable<ListFilter['colour']>): ColourHits {
     const key = `${c.lab.map((v) => v.toFixed(3)).join(',')}|${c.maxDeltaE}|${c.minCoverage}`;
     let cached = this.colourHits.get(key);
-    if (!cached || cached.version !== this.version) {
-      const hits = new Set<string>();
-      for (const e of this.entries) if (paletteMatches(e.palette, c)) hits.add(e.id);
-      cached = { version: this.version, hits };
-      this.colourHits.delete(key);
-      this.colourHits.set(key, cached);
-      if (this.colourHits.size > COLOUR_CACHE) {
+    if (!cached) {
+      const list = this.entries.filter((e) => paletteMatches(e.palette, c));
+      cached = { query: c, list, hits: new Set(list) };
+      if (this.colourHits.size >= COLOUR_CACHE) {
         this.colourHits.delete(this.colourHits.keys().next().value!);
       }
-    }
-    const hits = cached.hits;
-    return (e) => hits.has(e.id);
+    } else this.colourHits.delete(key);
+    this.colourHits.set(key, cached);
+    return cached;
   }
 
   // ——— snapshot ———
@@ -575,4 +635,79 @@ function paletteMatches(
 /** Same write read twice (the watermark overlap re-reads rows); ms timestamps alone can tie. */
 function sameListing(a: Listed, b: Listed): boolean {
   return a.updatedAt === b.updatedAt && JSON.stringify(a) === JSON.stringify(b);
+}
+
+interface ColourHits {
+  query: NonNullable<ListFilter['colour']>;
+  /** Matches newest first. */
+  list: Listed[];
+  hits: Set<Listed>;
+}
+
+/** The posting lists an entry belongs to. */
+function postingKeys(e: Listed): string[] {
+  const keys = [`status:${e.status}`, `kind:${e.kind}`];
+  if (e.orientation) keys.push(`orientation:${e.orientation}`);
+  if (e.channel) keys.push(`channel:${e.channel}`);
+  if (e.locale) keys.push(`locale:${e.locale.toLowerCase()}`);
+  if (e.warmth !== undefined) keys.push(`tone:${warmthOf(e.warmth)}`);
+  for (const c of new Set(e.campaigns)) keys.push(`campaign:${c}`);
+  return keys;
+}
+
+const bySortKey = (a: Listed, b: Listed) =>
+  a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0;
+
+/** Index of the first entry whose sort key is not below `key` (binary search). */
+function lowerBound(list: readonly Listed[], key: string): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]!.sortKey < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Index of the first entry after sort key `key` (where the next page starts). */
+function after_(list: readonly Listed[], key: string): number {
+  const i = lowerBound(list, key);
+  return i < list.length && list[i]!.sortKey === key ? i + 1 : i;
+}
+
+function insert(list: Listed[], e: Listed): void {
+  list.splice(lowerBound(list, e.sortKey), 0, e);
+}
+
+function remove(list: Listed[], e: Listed): void {
+  const i = lowerBound(list, e.sortKey);
+  if (list[i] === e) list.splice(i, 1);
+}
+
+/** Sorted lists merged into one, newest first, each entry once (an asset in two campaigns). */
+function union(lists: readonly Listed[][]): Listed[] {
+  let out: Listed[] = [];
+  for (const list of lists) {
+    const merged: Listed[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < out.length || j < list.length) {
+      const a = out[i];
+      const b = list[j];
+      if (b === undefined || (a !== undefined && a.sortKey < b.sortKey)) {
+        merged.push(a!);
+        i++;
+      } else if (a === undefined || b.sortKey < a.sortKey) {
+        merged.push(b);
+        j++;
+      } else {
+        merged.push(a);
+        i++;
+        j++;
+      }
+    }
+    out = merged;
+  }
+  return out;
 }
