@@ -529,8 +529,10 @@ export class ListingIndex {
       const seen = new Map<string, boolean>();
       checks.push((e) => {
         if (e.locale === undefined) return false;
-        let ok = seen.get(e.locale);
-        if (ok === undefined) seen.set(e.locale, (ok = wanted.has(e.locale.toLowerCase())));
+        const known = seen.get(e.locale);
+        if (known !== undefined) return known;
+        const ok = wanted.has(e.locale.toLowerCase());
+        seen.set(e.locale, ok);
         return ok;
       });
     }
