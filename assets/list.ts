@@ -33,12 +33,15 @@ export async function listAssets(
   };
   const budget = opts.budgetChars;
   if (budget === undefined || JSON.stringify(out).length <= budget) return out;
-  // Shrink to the most items that fit, leaving room for the note, and continue after the last.
-  let keep = out.items.length;
-  const sized = (n: number) =>
-    JSON.stringify({ ...out, items: out.items.slice(0, n) }).length + 200;
-  while (keep > 1 && sized(keep) > budget) keep = Math.max(1, Math.floor(keep * 0.8));
-  while (keep + 1 < out.items.length && sized(keep + 1) <= budget) keep++;
+  // The most items that fit, room left for the note; the next page starts after the last.
+  let size = JSON.stringify({ ...out, items: [] }).length + 200;
+  let keep = 0;
+  for (const item of out.items) {
+    size += JSON.stringify(item).length + 1;
+    if (size > budget) break;
+    keep++;
+  }
+  keep = Math.max(1, keep);
   const last = page.items[keep - 1]!;
   return {
     ...out,
