@@ -41,6 +41,8 @@ const ListedSchema = z.object({
   /** Palette as flat [L, a, b, coverage] quadruples. */
   palette: z.array(z.number()),
   warmth: z.number().optional(),
+  /** warm, cool or neutral, from `warmth` (kept so a scan compares words, not numbers). */
+  tone: z.enum(['warm', 'cool', 'neutral']).optional(),
 });
 export type Listed = z.infer<typeof ListedSchema>;
 
@@ -115,6 +117,7 @@ function toListed(r: z.infer<typeof Row>): Listed {
     topColors: topColorLabels(r.palette),
     palette,
     warmth: r.composition?.warmth,
+    tone: r.composition ? warmthOf(r.composition.warmth) : undefined,
   };
 }
 
@@ -180,6 +183,8 @@ export class ListingIndex {
   /** For each field value ("status:draft", "campaign:spring"), its entries newest first. */
   private readonly postings = new Map<string, Listed[]>();
   private readonly colourHits = new Map<string, ColourHits>();
+  /** Merged posting lists of multi-value filters; dropped on any change. */
+  private readonly unions = new Map<string, Listed[]>();
 
   constructor(
     private readonly db: Surreal,
@@ -384,6 +389,7 @@ export class ListingIndex {
     this.byId.clear();
     this.postings.clear();
     this.colourHits.clear();
+    this.unions.clear();
     for (const e of this.entries) {
       this.byId.set(e.id, e);
       for (const k of postingKeys(e)) {
@@ -412,6 +418,7 @@ export class ListingIndex {
       topColors: e.topColors,
       palette: e.palette,
       warmth: e.warmth,
+      tone: e.warmth === undefined ? undefined : this.word(warmthOf(e.warmth)),
     };
   }
 
@@ -428,6 +435,7 @@ export class ListingIndex {
     const old = this.byId.get(incoming.id);
     if (old && (old.updatedAt > incoming.updatedAt || sameListing(old, incoming))) return false;
     const e = this.compact(incoming);
+    this.unions.clear();
     // Every sorted list the asset is in (all entries, its postings, colour matches) changes alike.
     if (old) {
       remove(this.entries, old);
@@ -466,7 +474,17 @@ export class ListingIndex {
       if (!values) return;
       const lists = [...new Set(values)].map((v) => this.postings.get(`${name}:${v}`) ?? []);
       sizes.push(lists.reduce((n, l) => n + l.length, 0));
-      options.push(() => (lists.length === 1 ? lists[0]! : union(lists)));
+      options.push(() => {
+        if (lists.length === 1) return lists[0]!;
+        // A group ("Instagram": both channels) is asked for again page after page: merge once.
+        const key = `${name}:${[...new Set(values)].sort().join('|')}`;
+        let merged = this.unions.get(key);
+        if (!merged) {
+          merged = union(lists);
+          this.unions.set(key, merged);
+        }
+        return merged;
+      });
     };
     field('status', f.status);
     field('kind', f.kind);
@@ -546,7 +564,7 @@ export class ListingIndex {
     }
     if (f.warmth) {
       const want = f.warmth;
-      checks.push((e) => e.warmth !== undefined && warmthOf(e.warmth) === want);
+      checks.push((e) => e.tone === want);
     }
     if (f.colour) {
       const { hits } = this.colourMatches(f.colour);
@@ -652,7 +670,7 @@ function postingKeys(e: Listed): string[] {
   if (e.orientation) keys.push(`orientation:${e.orientation}`);
   if (e.channel) keys.push(`channel:${e.channel}`);
   if (e.locale) keys.push(`locale:${e.locale.toLowerCase()}`);
-  if (e.warmth !== undefined) keys.push(`tone:${warmthOf(e.warmth)}`);
+  if (e.tone) keys.push(`tone:${e.tone}`);
   for (const c of new Set(e.campaigns)) keys.push(`campaign:${c}`);
   return keys;
 }
