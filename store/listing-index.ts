@@ -259,13 +259,15 @@ export class ListingIndex {
     return exact ? [...driver] : driver.filter(match);
   }
 
-  /** The distinct locales that assets carry. */
+  /** The distinct locales that assets carry (one per locale posting list, as first written). */
   async locales(): Promise<string[]> {
     // No poll: the list query that follows a name lookup polls anyway.
     await this.ready();
-    const out = new Set<string>();
-    for (const e of this.entries) if (e.locale) out.add(e.locale);
-    return [...out].sort();
+    const out: string[] = [];
+    for (const [key, list] of this.postings) {
+      if (key.startsWith('locale:') && list[0]?.locale) out.push(list[0].locale);
+    }
+    return out.sort();
   }
 
   async count(filter: ListFilter = {}): Promise<number> {
