@@ -2,7 +2,7 @@
 // after a stop mid-way, the history of an action and its undo.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Approvals } from '../agent/approvals.ts';
-import { makeTestDeps, type TestEnv } from '../test/helpers.ts';
+import { assetInput, makeTestDeps, type TestEnv } from '../test/helpers.ts';
 import { assetHistory } from '../tools/asset-history.ts';
 import { invokeTool } from '../tools/define-tool.ts';
 import { setAssetStatus } from '../tools/set-asset-status.ts';
@@ -27,21 +27,8 @@ async function library() {
   ] as const) {
     await deps.catalog.upsertCampaign({ id, slug: id, name, status: 'active' });
   }
-  const make = (i: number, campaign: string, kind: 'master' | 'rendition') => ({
-    contentHash: `bulk-${i}`,
-    originalName: `a${i}.jpg`,
-    mime: 'image/jpeg',
-    width: 100,
-    height: 100,
-    bytes: 1,
-    blobKey: `k${i}`,
-    title: `Asset ${i}`,
-    description: '',
-    keywords: ['summer'],
-    palette: [],
-    kind,
-    campaigns: [campaign],
-  });
+  const make = (i: number, campaign: string, kind: 'master' | 'rendition') =>
+    assetInput(String(i), { keywords: ['summer'], kind, campaigns: [campaign] });
   const summer = await deps.assets.createMany(
     Array.from({ length: 250 }, (_, i) => make(i, 'summer-sale', i < 50 ? 'master' : 'rendition')),
   );
@@ -69,20 +56,7 @@ describe('bulk changes by description', () => {
     );
     // An asset that joins the campaign after the request is not part of what was approved.
     const [late] = await deps.assets.createMany([
-      {
-        contentHash: 'late',
-        originalName: 'late.jpg',
-        mime: 'image/jpeg',
-        width: 100,
-        height: 100,
-        bytes: 1,
-        blobKey: 'late',
-        title: 'Late',
-        description: '',
-        keywords: [],
-        palette: [],
-        campaigns: ['summer-sale'],
-      },
+      assetInput('late', { title: 'Late', campaigns: ['summer-sale'] }),
     ]);
     const { output } = await approvals.approve(action.id, lee, conv);
     expect(output).toMatchObject({ changedCount: 250, unchangedCount: 0 });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { type Env, testConfig } from '../core/config.ts';
 import { createDeps, type Deps } from '../core/deps.ts';
+import type { NewAsset } from '../store/models.ts';
 
 export interface TestEnv {
   deps: Deps;
@@ -49,6 +50,27 @@ export async function makeImage(
     <rect x="${(seed * 11) % width}" y="10" width="${width / 5}" height="${height / 3}" fill="#102030"/>
   </svg>`;
   return sharp(Buffer.from(svg)).toFormat(format).toBuffer();
+}
+
+/** A new asset's fields with fake blob keys, for tests that never read the files. */
+export function assetInput(
+  key: string,
+  overrides: Partial<NewAsset> & { createdAt?: Date } = {},
+): NewAsset & { createdAt?: Date } {
+  return {
+    contentHash: `test-${key}`,
+    originalName: `${key}.jpg`,
+    mime: 'image/jpeg',
+    width: 100,
+    height: 100,
+    bytes: 1,
+    blobKey: `test/${key}`,
+    title: `Asset ${key}`,
+    description: '',
+    keywords: [],
+    palette: [],
+    ...overrides,
+  };
 }
 
 /** Assets with real PNG originals and WebP thumbnails in the blob store, for tests that serve files. */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTestDeps, type TestEnv } from '../test/helpers.ts';
+import { assetInput, makeTestDeps, type TestEnv } from '../test/helpers.ts';
 import { invokeTool, RESULT_BUDGET_CHARS } from './define-tool.ts';
 import { listAssets } from './list-assets.ts';
 
@@ -10,20 +10,12 @@ describe('list-assets toward a model', () => {
   it('shrinks a page that would not fit the result budget, says so, and continues after it', async () => {
     env = await makeTestDeps();
     await env.deps.assets.createMany(
-      Array.from({ length: 130 }, (_, i) => ({
-        contentHash: `budget-${i}`,
-        originalName: `a${i}.jpg`,
-        mime: 'image/jpeg',
-        width: 100,
-        height: 100,
-        bytes: 1,
-        blobKey: `k${i}`,
-        title: `A deliberately long title for asset number ${i} `.repeat(4),
-        description: '',
-        keywords: [],
-        palette: [],
-        createdAt: new Date(Date.UTC(2026, 0, 1) + i * 1000),
-      })),
+      Array.from({ length: 130 }, (_, i) =>
+        assetInput(`budget-${i}`, {
+          title: `A deliberately long title for asset number ${i} `.repeat(4),
+          createdAt: new Date(Date.UTC(2026, 0, 1) + i * 1000),
+        }),
+      ),
     );
     const ctx = { actor: { id: 'maya', surface: 'mcp' as const } };
     const first = await invokeTool(listAssets, { limit: 100 }, env.deps, ctx);
