@@ -8,7 +8,6 @@ import { AppError, isAppError } from '../core/errors.ts';
 import { parseConversationId } from '../store/conversations.repository.ts';
 import { newId } from '../store/ids.ts';
 import type { Actor, AnyTool } from '../tools/define-tool.ts';
-import { catalog } from '../tools/index.ts';
 import { type ToolCallTiming, toAiTools } from './ai-tools.ts';
 import type { PendingAction } from './approvals.ts';
 import { loadMemory } from './memory.ts';
@@ -61,7 +60,7 @@ export interface AgentOptions {
   model?: LanguageModel;
   maxSteps?: number;
   memoryTokens?: number;
-  /** The tools offered to the model; the catalog by default. */
+  /** The tools offered to the model; the deps' catalog by default. */
   tools?: readonly AnyTool[];
   retry?: RetryOptions;
   /** Called after every tool call with the time spent in the tool gate (metrics, benchmarks). */
@@ -78,7 +77,7 @@ export interface Agent {
 export const MAX_MESSAGE_CHARS = 20_000;
 
 export function createAgent(deps: Deps, opts: AgentOptions = {}): Agent {
-  const tools = opts.tools ?? catalog;
+  const tools = opts.tools ?? deps.tools;
   const choice = opts.model
     ? { model: opts.model, id: describeModel(opts.model) }
     : selectModel(deps.config, { tools, retry: opts.retry, log: deps.log });

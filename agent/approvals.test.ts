@@ -77,7 +77,7 @@ describe('prompt injection through asset text', () => {
     );
     for (const id of ids) expect(await env.deps.audit.forTarget(`asset:${id}`)).toEqual([]);
 
-    const approvals = new Approvals(env.deps);
+    const approvals = env.deps.approvalGate;
     // Forged or altered approvals are refused and change nothing.
     await expect(
       approvals.approve('zzzzzzzzzzzzzzzz', lee, { conversationId }),
@@ -200,7 +200,7 @@ describe('approvals', () => {
 
   it('deny cancels the action for good', async () => {
     const { asset, action } = await pendingArchive();
-    const approvals = new Approvals(env!.deps);
+    const approvals = env!.deps.approvalGate;
     expect(await approvals.pending('conv-1')).toHaveLength(1);
     const denied = await approvals.deny(action.id, lee, { conversationId: 'conv-1' });
     expect(denied.status).toBe('denied');
@@ -217,6 +217,7 @@ describe('approvals', () => {
   it('an expired action can no longer be approved', async () => {
     const { asset, action } = await pendingArchive();
     const later = new Approvals(env!.deps, {
+      tools: env!.deps.tools,
       now: () => new Date(Date.now() + env!.deps.config.approvals.ttlMs + 1000),
     });
     await expect(later.approve(action.id, lee, { conversationId: 'conv-1' })).rejects.toMatchObject(
@@ -236,7 +237,7 @@ describe('approvals', () => {
       input: JSON.stringify({ assetIds: [asset.id], status: 'draft' }),
     });
     await expect(
-      new Approvals(env!.deps).approve(action.id, lee, { conversationId: 'conv-1' }),
+      env!.deps.approvalGate.approve(action.id, lee, { conversationId: 'conv-1' }),
     ).rejects.toMatchObject({ code: 'forbidden', message: expect.stringMatching(/altered/) });
     expect((await env!.deps.assets.get(asset.id)).status).toBe('approved');
   });
@@ -244,7 +245,7 @@ describe('approvals', () => {
   it('a failed run after approval is reported, recorded and never retried', async () => {
     const { asset, action } = await pendingArchive();
     await env!.deps.db.query('DELETE $id', { id: rid('asset', asset.id) });
-    const approvals = new Approvals(env!.deps);
+    const approvals = env!.deps.approvalGate;
     await expect(
       approvals.approve(action.id, lee, { conversationId: 'conv-1' }),
     ).rejects.toMatchObject({
@@ -268,7 +269,7 @@ describe('approver group (APPROVERS)', () => {
     const t = await makeTestDeps({ APPROVERS: 'lee,sam' });
     try {
       const [a] = await seedAssets(t.deps, [{ title: 'Hero', status: 'draft' }]);
-      const approvals = new Approvals(t.deps);
+      const approvals = t.deps.approvalGate;
       const ask = (who: string) =>
         approvals.request({
           tool: setAssetStatus,

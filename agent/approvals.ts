@@ -3,29 +3,14 @@
 // a person approves or denies it by id. Approval is claimed with one conditional UPDATE, so an
 // action runs at most once even when two approvals race.
 import { createHash } from 'node:crypto';
-import type { Deps } from '../core/deps.ts';
+import type { Deps, Services } from '../core/deps.ts';
 import { AppError, isAppError, publicMessage } from '../core/errors.ts';
+import type { PendingAction } from '../core/views.ts';
 import type { ApprovalRecord } from '../store/approvals.repository.ts';
 import { parseConversationId } from '../store/conversations.repository.ts';
 import { type Actor, type AnyTool, invokeTool, parseToolInput } from '../tools/define-tool.ts';
-import { catalog } from '../tools/index.ts';
 
-export interface PendingAction {
-  id: string;
-  tool: string;
-  input: unknown;
-  conversationId: string;
-  /** Id of the actor whose request (through the model) produced the action. */
-  requestedBy: string;
-  status: 'pending' | 'approved' | 'denied' | 'executed' | 'expired';
-  createdAt: string;
-  expiresAt: string;
-  summary: string;
-  /** How many assets the action covers, when it was resolved to a set of them. */
-  targetCount?: number;
-  /** Committed batches, while a bulk action runs (or after it stopped mid-way). */
-  progress?: { done: number; total: number };
-}
+export type { PendingAction } from '../core/views.ts';
 
 const SURFACES: readonly Actor['surface'][] = [
   'cli',
@@ -74,14 +59,15 @@ function toPending(r: ApprovalRecord): PendingAction {
   };
 }
 
-/** A tool without `prepare` is summarised by its exact input. */
+/** A tool without `summarize` is summarised by its exact input. */
 function summarizeInput(tool: AnyTool, input: unknown): string {
   const json = canonicalJson(input);
   return `${tool.title ?? tool.name}: ${json.length > 240 ? `${json.slice(0, 240)}…` : json}`;
 }
 
 export interface ApprovalsOptions {
-  tools?: readonly AnyTool[];
+  /** The catalog the actions' tools come from: an action runs only a tool of this list. */
+  tools: readonly AnyTool[];
   now?: () => Date;
 }
 
@@ -90,10 +76,10 @@ export class Approvals {
   private readonly now: () => Date;
 
   constructor(
-    private readonly deps: Deps,
-    opts: ApprovalsOptions = {},
+    private readonly deps: Services & Pick<Deps, 'conversations'>,
+    opts: ApprovalsOptions,
   ) {
-    this.tools = opts.tools ?? catalog;
+    this.tools = opts.tools;
     this.now = opts.now ?? (() => new Date());
   }
 
@@ -105,15 +91,15 @@ export class Approvals {
     requestedBy: Actor;
   }): Promise<PendingAction> {
     const { tool, requestedBy } = args;
-    if (!tool.annotations.needsApproval) {
+    if (!tool.annotations.needsApproval && !tool.needsApproval) {
       throw new AppError('invalid_input', `${tool.name} runs without approval; call it directly`);
     }
     const conversationId = parseConversationId(args.conversationId);
     const input = parseToolInput(tool, args.input);
     const inputJson = canonicalJson(input);
     // Resolve the exact targets now: approval covers what the person saw, not what matches later.
-    const prepared = tool.prepare ? await tool.prepare(input, this.deps) : undefined;
-    const targetsJson = prepared ? JSON.stringify(prepared.targets) : undefined;
+    const prepared = tool.summarize ? await tool.summarize(input, this.deps) : undefined;
+    const targetsJson = prepared?.targets ? JSON.stringify(prepared.targets) : undefined;
     const record = await this.deps.approvals.create({
       tool: tool.name,
       inputJson,
@@ -121,7 +107,7 @@ export class Approvals {
       inputHash: hashInput(targetsJson ? `${inputJson}\n${targetsJson}` : inputJson),
       conversationId,
       requestedBy: { id: requestedBy.id, surface: requestedBy.surface, name: requestedBy.name },
-      summary: prepared?.summary ?? summarizeInput(tool, input),
+      summary: prepared?.text ?? summarizeInput(tool, input),
       expiresAt: new Date(this.now().getTime() + this.deps.config.approvals.ttlMs),
       targetsJson,
     });

@@ -2,8 +2,14 @@
 // ungated tools run through `invokeTool`; a tool that needs approval becomes a pending action.
 import type { Deps } from '../core/deps.ts';
 import { AppError } from '../core/errors.ts';
-import { type AnyTool, invokeTool, type ToolContext } from '../tools/define-tool.ts';
-import { Approvals, type PendingAction } from './approvals.ts';
+import type { PendingAction } from '../core/views.ts';
+import {
+  type AnyTool,
+  invokeTool,
+  parseToolInput,
+  requiresApproval,
+  type ToolContext,
+} from '../tools/define-tool.ts';
 
 export type GatedResult =
   | { kind: 'result'; output: unknown }
@@ -15,7 +21,7 @@ export async function runToolGated(
   deps: Deps,
   ctx: ToolContext,
 ): Promise<GatedResult> {
-  if (tool.annotations.needsApproval && !ctx.approval) {
+  if (!ctx.approval && (await requiresApproval(tool, parseToolInput(tool, rawInput), deps))) {
     if (!ctx.conversationId) {
       throw new AppError(
         'invalid_input',
@@ -23,7 +29,7 @@ export async function runToolGated(
       );
     }
     ctx.signal?.throwIfAborted();
-    const action = await new Approvals(deps).request({
+    const action = await deps.approvalGate.request({
       tool,
       input: rawInput,
       conversationId: ctx.conversationId,

@@ -1,7 +1,7 @@
 // Changes by description, from the request to the audit trail: the exact set, batches, a resume
 // after a stop mid-way, the history of an action and its undo.
 import { afterEach, describe, expect, it } from 'vitest';
-import { Approvals } from '../agent/approvals.ts';
+import type { Approvals } from '../agent/approvals.ts';
 import { assetInput, makeTestDeps, type TestEnv } from '../test/helpers.ts';
 import { assetHistory } from '../tools/asset-history.ts';
 import { invokeTool } from '../tools/define-tool.ts';
@@ -35,7 +35,7 @@ async function library() {
   const spring = await deps.assets.createMany(
     Array.from({ length: 20 }, (_, i) => make(1000 + i, 'spring-launch', 'master')),
   );
-  return { deps, summer, spring, approvals: new Approvals(deps) };
+  return { deps, summer, spring, approvals: deps.approvalGate };
 }
 
 const archiveSummer = (approvals: Approvals) =>

@@ -5,7 +5,7 @@ import os from 'node:os';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { type Agent, createAgent, type TurnResult } from '../agent/agent.ts';
-import { Approvals, type PendingAction } from '../agent/approvals.ts';
+import type { PendingAction } from '../agent/approvals.ts';
 import { loadConfig } from '../core/config.ts';
 import { createDeps, type Deps } from '../core/deps.ts';
 import { isAppError, publicMessage } from '../core/errors.ts';
@@ -127,7 +127,7 @@ async function repl(
   human: Actor,
   conversation?: string,
 ): Promise<number> {
-  const approvals = new Approvals(deps);
+  const approvals = deps.approvalGate;
   let conversationId = conversation ?? `cli-${newId()}`;
   const out = (s: string) => process.stdout.write(s);
   const rl = readline.createInterface({

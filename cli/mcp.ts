@@ -1,7 +1,6 @@
 // `curator mcp`: the MCP server on stdio, for Claude Desktop, Claude Code and IDEs that spawn it.
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { Approvals } from '../agent/approvals.ts';
 import { loadConfig } from '../core/config.ts';
 import { createDeps, type Deps } from '../core/deps.ts';
 import { AppError } from '../core/errors.ts';
@@ -42,7 +41,7 @@ export async function decideAction(
   });
   const conversationId = values.conversation;
   const id = positionals[0];
-  const approvals = new Approvals(deps);
+  const approvals = deps.approvalGate;
   if (command === 'pending') {
     const list = await approvals.pending(conversationId);
     if (values.json) return JSON.stringify(list);

@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
 import { serve as honoServe } from '@hono/node-server';
-import { Approvals } from '../agent/approvals.ts';
 import { loadConfig } from '../core/config.ts';
 import { createDeps, type Deps } from '../core/deps.ts';
 import { createApp } from '../web-chat/app.ts';
@@ -54,7 +53,7 @@ export async function run(argv: string[]): Promise<number> {
   // Warm the listing index, then finish any approved bulk action a previous run left half-done.
   void deps.assets
     .count()
-    .then(() => new Approvals(deps).resumeInterrupted())
+    .then(() => deps.approvalGate.resumeInterrupted())
     .then((resumed) => {
       if (resumed.length) deps.log.info({ resumed }, 'resumed interrupted actions');
     })

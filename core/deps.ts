@@ -1,6 +1,7 @@
 // The one composition root: concrete clients are created here and nowhere else.
 import path from 'node:path';
 import type { Surreal } from 'surrealdb';
+import { Approvals } from '../agent/approvals.ts';
 import { BulkChanges } from '../assets/bulk-change.ts';
 import { NameResolver } from '../assets/resolve.ts';
 import { ApprovalsRepository } from '../store/approvals.repository.ts';
@@ -13,6 +14,8 @@ import { ConversationsRepository } from '../store/conversations.repository.ts';
 import { GraphRepository } from '../store/graph.repository.ts';
 import { ListingIndex } from '../store/listing-index.ts';
 import { PerformanceRepository } from '../store/performance.repository.ts';
+import type { AnyTool } from '../tools/define-tool.ts';
+import { catalog as productCatalog } from '../tools/index.ts';
 import type { Config } from './config.ts';
 import { createLogger, type Logger } from './log.ts';
 
@@ -30,10 +33,10 @@ export function createFileUrls(config: Config): FileUrls {
   };
 }
 
-export interface Deps {
+/** The domain services tools work with: everything but the database and the surfaces' state. */
+export interface Services {
   config: Config;
   log: Logger;
-  db: Surreal;
   blobs: BlobStore;
   urls: FileUrls;
   assets: AssetsRepository;
@@ -45,14 +48,29 @@ export interface Deps {
   graph: GraphRepository;
   performance: PerformanceRepository;
   audit: AuditRepository;
-  conversations: ConversationsRepository;
   approvals: ApprovalsRepository;
+}
+
+export interface Deps extends Services {
+  db: Surreal;
+  conversations: ConversationsRepository;
+  /** The tool catalog every surface serves, built by the caller and passed in. */
+  tools: readonly AnyTool[];
+  /** Pending actions for the catalog's tools: the one instance every surface uses. */
+  approvalGate: Approvals;
   close(): Promise<void>;
 }
 
 export async function createDeps(
   config: Config,
-  opts: { log?: Logger; blobs?: BlobStore; db?: Surreal; openTimeoutMs?: number } = {},
+  opts: {
+    log?: Logger;
+    blobs?: BlobStore;
+    db?: Surreal;
+    openTimeoutMs?: number;
+    /** The catalog; `tools/index.ts` by default, the product's own list. */
+    tools?: readonly AnyTool[];
+  } = {},
 ): Promise<Deps> {
   const log = opts.log ?? createLogger(config.logLevel);
   const db = opts.db ?? (await connectStore(config.surreal, { openTimeoutMs: opts.openTimeoutMs }));
@@ -67,7 +85,7 @@ export async function createDeps(
     log,
   });
   const catalog = new CatalogRepository(db);
-  const deps: Deps = {
+  const deps = {
     config,
     log,
     db,
@@ -86,12 +104,14 @@ export async function createDeps(
     audit: new AuditRepository(db),
     conversations: new ConversationsRepository(db),
     approvals: new ApprovalsRepository(db),
+    tools: opts.tools ?? productCatalog,
     close: async () => {
       await listing
         .close()
         .catch((err) => log.warn({ err }, 'listing index did not close cleanly'));
       await db.close();
     },
-  };
+  } as Omit<Deps, 'approvalGate'> as Deps;
+  deps.approvalGate = new Approvals(deps, { tools: deps.tools });
   return deps;
 }

@@ -6,7 +6,6 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Approvals } from '../agent/approvals.ts';
 import { bearerMatches } from '../core/auth.ts';
 import type { Env } from '../core/config.ts';
 import { makeTestDeps, type TestEnv } from '../test/helpers.ts';
@@ -163,7 +162,7 @@ describe('MCP over Streamable HTTP', () => {
       'draft',
       'draft',
     ]);
-    const approvals = new Approvals(env.deps);
+    const approvals = env.deps.approvalGate;
     expect((await approvals.pending(client.sessionId!)).map((a) => a.id)).toEqual([
       approval.actionId,
     ]);
@@ -213,7 +212,7 @@ describe('MCP over Streamable HTTP', () => {
     expect(approval.status).toBe('pending');
     expect(approval.howToApprove).toMatch(/curator mcp approve/);
     expect((await env.deps.assets.get(target.id)).status).toBe('draft');
-    const pending = await new Approvals(env.deps).pending(client.sessionId!);
+    const pending = await env.deps.approvalGate.pending(client.sessionId!);
     expect(pending.map((a) => a.id)).toEqual([approval.actionId]);
   });
 

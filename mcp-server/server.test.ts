@@ -3,7 +3,6 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { ElicitRequestSchema, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { Approvals } from '../agent/approvals.ts';
 import { decideAction } from '../cli/mcp.ts';
 import { makeTestDeps, type TestEnv } from '../test/helpers.ts';
 import { defineTool } from '../tools/define-tool.ts';
@@ -240,7 +239,7 @@ describe('MCP server: tools that need approval', () => {
     expect(await statuses()).toEqual(['draft', 'draft', 'draft']);
     expect(await env.deps.audit.forTarget(`asset:${lib.assets[0]!.id}`)).toEqual([]);
 
-    const pending = await new Approvals(env.deps).pending('mcp-stdio');
+    const pending = await env.deps.approvalGate.pending('mcp-stdio');
     expect(pending.map((p) => p.id)).toEqual([approval.actionId]);
     expect(pending[0]).toMatchObject({ tool: 'set-asset-status', requestedBy: 'mcp' });
   });
@@ -253,7 +252,7 @@ describe('MCP server: tools that need approval', () => {
     });
     expect(r.isError).toBe(true);
     expect(text(r)).toMatch(/assetIds: Too small/);
-    expect(await new Approvals(env.deps).pending('mcp-stdio')).toEqual([]);
+    expect(await env.deps.approvalGate.pending('mcp-stdio')).toEqual([]);
   });
 
   it('runs the action once when the person at the client accepts the approval prompt', async () => {
@@ -279,7 +278,7 @@ describe('MCP server: tools that need approval', () => {
       expect.objectContaining({ actor: 'mcp', approvedBy: 'mcp-user:test-client' }),
     ]);
     const approvalId = (r.structuredContent as { approvalId: string }).approvalId;
-    const action = await new Approvals(env.deps).get(approvalId);
+    const action = await env.deps.approvalGate.get(approvalId);
     expect(action?.status).toBe('executed');
     // A second approval of the same id (say, from the CLI) cannot run it again.
     await expect(decideAction(env.deps, 'approve', [approvalId])).rejects.toThrow(

@@ -4,7 +4,6 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Deps } from '../core/deps.ts';
 import pkg from '../package.json' with { type: 'json' };
 import type { AnyTool } from '../tools/define-tool.ts';
-import { catalog } from '../tools/index.ts';
 import { registerPrompts } from './prompts.ts';
 import { registerAssetResources } from './resources.ts';
 import { registerCatalogTools, STDIO_CONVERSATION } from './tools.ts';
@@ -20,7 +19,7 @@ export const INSTRUCTIONS = [
 ].join(' ');
 
 export interface CreateMcpServerOptions {
-  /** Defaults to the whole catalog. */
+  /** Defaults to the deps' catalog. */
   tools?: readonly AnyTool[];
   /** Conversation id when the transport has no session id (stdio). */
   fallbackConversationId?: string;
@@ -46,7 +45,7 @@ export function createMcpServer(deps: Deps, opts: CreateMcpServerOptions = {}): 
   const conversationId = (sessionId: string | undefined) =>
     sessionId ?? opts.fallbackConversationId ?? STDIO_CONVERSATION;
   registerCatalogTools(server, deps, {
-    tools: opts.tools ?? catalog,
+    tools: opts.tools ?? deps.tools,
     conversationId,
     elicitTimeoutMs: opts.elicitTimeoutMs ?? 5 * 60_000,
     elicitApproval: opts.elicitApproval ?? true,

@@ -14,7 +14,7 @@ import {
   type Tool as McpTool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { Approvals, type PendingAction } from '../agent/approvals.ts';
+import type { PendingAction } from '../agent/approvals.ts';
 import { runToolGated } from '../agent/run-tool.ts';
 import type { Deps } from '../core/deps.ts';
 import { isAppError } from '../core/errors.ts';
@@ -233,7 +233,7 @@ export function registerCatalogTools(mcp: McpServer, deps: Deps, opts: McpToolsO
         ...(client ? { name: client } : {}),
       };
       if (answer.action === 'accept' && answer.content?.approve === true) {
-        const done = await new Approvals(deps).approve(action.id, approver, {
+        const done = await deps.approvalGate.approve(action.id, approver, {
           conversationId,
           input: action.input,
         });
@@ -243,7 +243,7 @@ export function registerCatalogTools(mcp: McpServer, deps: Deps, opts: McpToolsO
         answer.action === 'decline' ||
         (answer.action === 'accept' && answer.content?.approve === false)
       ) {
-        await new Approvals(deps).deny(action.id, approver, { conversationId });
+        await deps.approvalGate.deny(action.id, approver, { conversationId });
         return approvalResult(action, 'denied');
       }
       return approvalResult(action, 'pending');

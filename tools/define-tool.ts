@@ -1,8 +1,9 @@
 // A tool is a thin, typed adapter over a domain module. The agent, the MCP server and the HTTP
 // surfaces all run tools through `invokeTool`, so validation and the approval gate live in one place.
 import { z } from 'zod';
-import type { Deps } from '../core/deps.ts';
+import type { Services } from '../core/deps.ts';
 import { AppError } from '../core/errors.ts';
+import type { View } from '../core/views.ts';
 
 export interface ToolAnnotations {
   /** Reads only; safe to call at will. */
@@ -36,15 +37,32 @@ export interface ToolContext {
   };
 }
 
-/** What a pending action will touch, resolved when it is requested. */
-export interface Prepared {
-  targets: string[];
-  /** One line a person can judge: "Set status of 93 assets (campaign Summer Sale: …) to …". */
-  summary: string;
+/** What a tool works with: the domain services, never the database. */
+export type ToolDeps = Services;
+
+/**
+ * Something people say to ask for this tool. Placeholders stand for entities found in a message:
+ * {id}, {campaign}, {channel}, {locale}, {colour}, {count}, {date}, {text} (a quoted or trailing
+ * phrase). `input` is the partial input the words imply; a value "{text}" takes the captured phrase.
+ */
+export interface ToolExample {
+  say: string;
+  input?: Record<string, unknown>;
 }
 
-export type ToolDeps = Deps;
+/** How a tool takes part in a plan of several calls. */
+export interface ToolPlan {
+  /** When no asset id is given but the message describes assets, list them first with this tool. */
+  targetsFrom?: string;
+  /** After the call, call this tool again for related assets when the message asks for them. */
+  follow?: { when: RegExp; ids: (output: unknown) => string[] }[];
+}
 
+/** The line a person judges before approving, and the exact assets it covers when resolved. */
+export interface Summary {
+  text: string;
+  targets?: string[];
+}
 export interface Tool<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   name: string;
   title?: string;
@@ -53,8 +71,15 @@ export interface Tool<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.Z
   input: I;
   output: O;
   run(input: z.output<I>, deps: ToolDeps, ctx: ToolContext): Promise<z.input<O>> | z.input<O>;
-  /** For tools that need approval: resolves the input to its exact targets and a summary. */
-  prepare?(input: z.output<I>, deps: ToolDeps): Promise<Prepared>;
+  /** Things people say to ask for this tool (the offline planner matches messages against them). */
+  examples?: ToolExample[];
+  /** A pending action in one line; may resolve the input to its exact targets first. */
+  summarize?(input: z.output<I>, deps: ToolDeps): Promise<Summary> | Summary;
+  /** True, or a rule on the input: a call that needs approval becomes a pending action. */
+  needsApproval?: boolean | ((input: z.output<I>, deps: ToolDeps) => boolean | Promise<boolean>);
+  /** The result as a view every surface can render. */
+  view?(output: z.output<O>, input: z.output<I>): View;
+  plan?: ToolPlan;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the catalog holds tools of every input and output type
@@ -63,7 +88,20 @@ export type AnyTool = Tool<any, any>;
 export function defineTool<I extends z.ZodType, O extends z.ZodType>(t: Tool<I, O>): Tool<I, O> {
   if (!/^[a-z]+(-[a-z]+)+$/.test(t.name))
     throw new Error(`tool name must be kebab-case verb-noun: ${t.name}`);
+  // `annotations.needsApproval` says the tool may need approval (MCP clients and prompts read it).
+  if (t.needsApproval) t.annotations = { ...t.annotations, needsApproval: true };
   return t;
+}
+
+/** Whether this call needs a person's approval before it runs. */
+export async function requiresApproval(
+  tool: AnyTool,
+  input: unknown,
+  deps: ToolDeps,
+): Promise<boolean> {
+  const rule = tool.needsApproval ?? tool.annotations.needsApproval;
+  if (typeof rule === 'function') return Boolean(await rule(input, deps));
+  return Boolean(rule);
 }
 
 /** Human-readable zod failure: "limit: must be at most 100; status: expected one of …". */
@@ -98,7 +136,7 @@ export async function invokeTool<I extends z.ZodType, O extends z.ZodType>(
   ctx: ToolContext,
 ): Promise<z.output<O>> {
   const input = parseToolInput(tool, raw);
-  if (tool.annotations.needsApproval && !ctx.approval) {
+  if (!ctx.approval && (await requiresApproval(tool, input, deps))) {
     throw new AppError(
       'approval_required',
       `${tool.name} changes data and needs a person's approval first`,

@@ -35,9 +35,9 @@ export const setAssetStatus = defineTool({
       message: 'give either assetIds or selection, not both',
     }),
   output: SetAssetStatusResult,
-  prepare: async (input, deps) => {
+  summarize: async (input, deps) => {
     const t = await resolveTargets(deps, input);
-    return { targets: t.ids, summary: `Set status of ${t.description} to "${input.status}"` };
+    return { targets: t.ids, text: `Set status of ${t.description} to "${input.status}"` };
   },
   run: async (input, deps, ctx) => {
     const ids = ctx.approval?.targets ?? (await resolveTargets(deps, input)).ids;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Deps } from '../core/deps.ts';
+import type { Services } from '../core/deps.ts';
 import { AppError } from '../core/errors.ts';
 import { parseKey } from '../store/ids.ts';
 import type { AuditEntry } from '../store/models.ts';
@@ -8,7 +8,7 @@ import { defineTool } from './define-tool.ts';
 const UNDOABLE = new Set(['status', 'title', 'description', 'keywords']);
 
 /** The last recorded change per asset of an executed action: what to restore, and what to expect. */
-async function recorded(deps: Deps, actionId: string) {
+async function recorded(deps: Services, actionId: string) {
   const action = await deps.approvals.get(parseKey('approval', actionId));
   if (!action) throw new AppError('not_found', `no action with id ${actionId}`);
   if (action.status !== 'executed' && action.status !== 'approved') {
@@ -45,11 +45,11 @@ export const undoAction = defineTool({
     skippedCount: z.number(),
     approvalId: z.string().optional(),
   }),
-  prepare: async ({ actionId }, deps) => {
+  summarize: async ({ actionId }, deps) => {
     const { action, byAsset } = await recorded(deps, actionId);
     return {
       targets: [...byAsset.keys()],
-      summary: `Undo action ${action.id} (${action.summary}): restore the recorded values of ${byAsset.size} asset${byAsset.size === 1 ? '' : 's'}`,
+      text: `Undo action ${action.id} (${action.summary}): restore the recorded values of ${byAsset.size} asset${byAsset.size === 1 ? '' : 's'}`,
     };
   },
   run: async ({ actionId }, deps, ctx) => {

@@ -58,12 +58,12 @@ export const updateAssetMetadata = defineTool({
       'give exactly one of assetId, assetIds or selection',
     ),
   output: UpdateAssetMetadataResult,
-  prepare: async (input, deps) => {
+  summarize: async (input, deps) => {
     const t = await resolveTargets(deps, input);
     const fields = ['title', 'description', 'keywords', 'addKeywords', 'removeKeywords'].filter(
       (k) => input[k as keyof typeof input] !== undefined,
     );
-    return { targets: t.ids, summary: `Update ${fields.join(', ')} of ${t.description}` };
+    return { targets: t.ids, text: `Update ${fields.join(', ')} of ${t.description}` };
   },
   run: async (input, deps, ctx) => {
     const ids = ctx.approval?.targets ?? (await resolveTargets(deps, input)).ids;

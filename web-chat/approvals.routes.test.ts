@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Approvals } from '../agent/approvals.ts';
 import { seedAssets } from '../agent/testing/seed.ts';
 import { makeTestDeps, type TestEnv } from '../test/helpers.ts';
 import { setAssetStatus } from '../tools/set-asset-status.ts';
@@ -11,7 +10,7 @@ afterEach(() => env.cleanup());
 
 async function pendingArchive() {
   const [asset] = await seedAssets(env.deps, [{ title: 'Spring hero', status: 'approved' }]);
-  const action = await new Approvals(env.deps).request({
+  const action = await env.deps.approvalGate.request({
     tool: setAssetStatus,
     input: { assetIds: [asset!.id], status: 'archived' },
     conversationId: 'web-session-1',

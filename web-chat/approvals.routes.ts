@@ -3,7 +3,6 @@
 // see; without it these routes are off.
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import { Approvals } from '../agent/approvals.ts';
 import { bearerMatches } from '../core/auth.ts';
 import type { Deps } from '../core/deps.ts';
 import { AppError } from '../core/errors.ts';
@@ -16,7 +15,7 @@ const Decision = z.object({
 });
 
 export function mountApprovals(app: Hono, deps: Deps): void {
-  const approvals = new Approvals(deps);
+  const approvals = deps.approvalGate;
   const token = deps.config.approvals.approverToken;
 
   app.use('/api/approvals/*', async (c, next) => {
