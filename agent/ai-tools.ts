@@ -4,7 +4,7 @@
 import { type JSONSchema7, jsonSchema, type ToolSet } from 'ai';
 import { z } from 'zod';
 import type { Deps } from '../core/deps.ts';
-import { isAppError } from '../core/errors.ts';
+import { isAppError, ToolFailure } from '../core/errors.ts';
 import type { AnyTool, ToolContext } from '../tools/define-tool.ts';
 import type { PendingAction } from './approvals.ts';
 import { runToolGated } from './run-tool.ts';
@@ -66,10 +66,12 @@ export function toAiTools(
           return r.output;
         } catch (e) {
           onTiming?.({ name: t.name, ms: performance.now() - started, outcome: 'error' });
-          if (isAppError(e) || abortSignal?.aborted) throw e;
+          if (abortSignal?.aborted) throw e;
+          // The code travels with the message, so no one downstream parses text for meaning.
+          if (isAppError(e)) throw new ToolFailure(e.code, e.message);
           // Unexpected faults are logged in full; the model only learns that the tool failed.
           deps.log.error({ err: e, tool: t.name }, 'tool failed');
-          throw new Error(`${t.name} failed with an internal error`);
+          throw new ToolFailure('internal', `${t.name} failed with an internal error`);
         }
       },
     };

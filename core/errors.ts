@@ -60,3 +60,34 @@ export function publicMessage(e: unknown): string {
   if (isAppError(e)) return e.message;
   return 'internal error';
 }
+
+/**
+ * A tool failure on its way to a model. The AI SDK sends a thrown error to the model as
+ * `error.toString()`; this one's text is `{"error":{"code","message"}}`, so the model (and the
+ * offline planner) read the code as data instead of parsing the message.
+ */
+export class ToolFailure extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ToolFailure';
+  }
+  override toString(): string {
+    return JSON.stringify({ error: { code: this.code, message: this.message } });
+  }
+}
+
+/** The code and message of a tool error text, when it is a ToolFailure's JSON. */
+export function readToolFailure(text: string): { code: ErrorCode; message: string } | undefined {
+  if (!text.startsWith('{"error":')) return undefined;
+  try {
+    const e = (JSON.parse(text) as { error?: { code?: unknown; message?: unknown } }).error;
+    return typeof e?.code === 'string' && typeof e.message === 'string'
+      ? { code: e.code as ErrorCode, message: e.message }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -72,13 +72,14 @@ function pendingFrom(o: Obj, id: string): PendingInfo {
   };
 }
 
-/** Whether an error says the call is waiting for a person (the approval gate refused to run it). */
-export const isApprovalError = (error: string) => /approv/i.test(error);
+/** Whether the call is waiting for a person (the approval gate refused to run it). */
+const isApprovalError = (ex: ToolExchange) =>
+  ex.errorCode ? ex.errorCode === 'approval_required' : /approv/i.test(ex.error ?? '');
 
 export function renderSideEffect(ex: ToolExchange, change: string): string {
   if (ex.denied) return `Not done: ${change} was refused (${ex.denied}). Nothing changed.`;
   if (ex.error) {
-    if (isApprovalError(ex.error)) {
+    if (isApprovalError(ex)) {
       return `Not done yet: ${change} changes data and needs a person's approval first (${ex.error}). Nothing has changed.`;
     }
     return `I couldn't ${change}: ${ex.error}`;
@@ -317,11 +318,13 @@ export function renderError(ex: ToolExchange): string {
   const err = (ex.error ?? 'unknown error')
     .replace(/^[A-Z]\w*Error:\s*/, '')
     .replace(/[.\s]*$/, '.');
+  // The hint follows the error's code; the input says what was being looked up.
   let hint = '';
-  if (/no campaign matches/i.test(err)) hint = ' Check the campaign name, or use its slug or id.';
-  else if (/no asset with id|not a valid asset id/i.test(err))
-    hint = ' Check the asset id (list assets to find it).';
-  else if (/invalid arguments/i.test(err))
+  if (ex.errorCode === 'not_found' || ex.errorCode === 'ambiguous')
+    hint = Object.keys(ex.input).some((k) => /campaign/i.test(k))
+      ? ' Check the campaign name, or use its slug or id.'
+      : ' Check the id (list assets to find it).';
+  else if (ex.errorCode === 'invalid_input')
     hint = ' Rephrase the request or give the missing details.';
   return `I couldn't run ${ex.toolName}: ${err}${hint}`;
 }

@@ -1,5 +1,6 @@
 import type { LanguageModelV4Prompt } from '@ai-sdk/provider';
 import { describe, expect, it } from 'vitest';
+import { ToolFailure } from '../../core/errors.ts';
 import { catalog } from '../../tools/index.ts';
 import { planStep, toolInfo } from './planner.ts';
 import { readPrompt } from './prompt.ts';
@@ -139,14 +140,16 @@ describe('planner steps', () => {
     );
   });
 
-  it('stops at a failed call and reports it', () => {
+  it('stops at a failed call and reports it, hinting from the error code', () => {
+    // What the AI SDK sends the model for a thrown ToolFailure: its toString(), coded JSON.
+    const failure = new ToolFailure('not_found', 'no asset with id x').toString();
     const s = step([
       user(`show ${A} and its children`),
-      ...call('c1', 'get-asset', { assetId: A }, 'no asset with id x', true),
+      ...call('c1', 'get-asset', { assetId: A }, failure, true),
     ]);
     expect(s.calls).toEqual([]);
     expect(s.text).toBe(
-      "I couldn't run get-asset: no asset with id x. Check the asset id (list assets to find it).",
+      "I couldn't run get-asset: no asset with id x. Check the id (list assets to find it).",
     );
   });
 

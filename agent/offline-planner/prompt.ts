@@ -1,6 +1,7 @@
 // Reads an AI SDK prompt into turns: what the user asked, which tools ran for it and what they
 // returned. The planner decides from the user's words only; tool outputs are data it reports on.
 import type { LanguageModelV4Prompt, LanguageModelV4ToolResultOutput } from '@ai-sdk/provider';
+import { readToolFailure } from '../../core/errors.ts';
 
 export interface ToolExchange {
   toolCallId: string;
@@ -10,6 +11,8 @@ export interface ToolExchange {
   output?: unknown;
   /** The error text the tool reported, when it failed. */
   error?: string;
+  /** Its code (not_found, invalid_input, approval_required, …), when the tool gave one. */
+  errorCode?: string;
   /** Set when a person (or the approval gate) refused to run the call. */
   denied?: string;
 }
@@ -132,9 +135,12 @@ function attachResult(
     case 'text':
       ex.output = maybeJson(output.value);
       break;
-    case 'error-text':
-      ex.error = output.value;
+    case 'error-text': {
+      const f = readToolFailure(output.value);
+      ex.error = f?.message ?? output.value;
+      if (f) ex.errorCode = f.code;
       break;
+    }
     case 'error-json':
       ex.error = errorText(output.value);
       break;
