@@ -6,6 +6,7 @@ import {
   type LanguageModelV4,
   type LanguageModelV4CallOptions,
 } from '@ai-sdk/provider';
+import { sleep } from '../core/util.ts';
 
 export interface RetryOptions {
   /** Retries after the first attempt. */
@@ -69,21 +70,6 @@ function retryAfterMs(e: unknown): number | undefined {
   if (Number.isFinite(secs)) return secs * 1000;
   const at = Date.parse(s);
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 function describe(
