@@ -60,6 +60,8 @@ export const EvalCase = z
 export type EvalCase = z.infer<typeof EvalCase>;
 
 export const CASES_DIR = path.join(import.meta.dirname, 'cases');
+/** Paraphrases of the cases, written blind to the planner and scored apart from them. */
+export const PARAPHRASES_DIR = path.join(import.meta.dirname, 'paraphrases');
 
 /** Loads and validates every case; a bad file fails with its name and the zod reason. */
 export async function loadCases(dir = CASES_DIR): Promise<EvalCase[]> {

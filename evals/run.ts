@@ -1,13 +1,14 @@
 // npm run evals [-- --only <id-substring>] [--report <path>]
-// Runs every case against the offline planner, or against the configured model when
-// OPENAI_API_KEY / OPENAI_BASE_URL are set; prints a table and the score, writes a JSON report.
+// Runs every case, then every paraphrase (scored apart), against the offline planner, or against the configured model when
+// OPENAI_API_KEY / OPENAI_BASE_URL are set; prints each set's table, its confusion table (expected
+// tool against chosen tool) and its score, and writes a JSON report.
 // Failing cases do not fail the command: only a runner error (bad case file, crash) does.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Env } from '../core/config.ts';
-import { loadCases } from './case.ts';
-import { type CaseResult, runEvals } from './runner.ts';
+import { CASES_DIR, loadCases, PARAPHRASES_DIR } from './case.ts';
+import { type CaseResult, confusionTable, type EvalReport, runEvals } from './runner.ts';
 
 const { values } = parseArgs({
   options: {
@@ -32,23 +33,31 @@ function row(r: CaseResult): string {
   return `${cut(r.id, 34)} ${cut(tools, 44)} ${r.pass ? 'pass' : 'FAIL'}  ${r.why.join('; ')}`;
 }
 
-async function main() {
-  let cases = await loadCases();
+async function runSet(label: string, dir: string, env: Env) {
+  let cases = await loadCases(dir);
   if (values.only) cases = cases.filter((c) => c.id.includes(values.only!));
-  const env = modelEnv();
-  process.stdout.write(`${cut('case', 34)} ${cut('tools called', 44)} result\n`);
+  process.stdout.write(`\n${label}\n${cut('case', 34)} ${cut('tools called', 44)} result\n`);
   const report = await runEvals({
     cases,
     env,
     onResult: (r) => process.stdout.write(`${row(r)}\n`),
   });
+  process.stdout.write(`\nconfusion (${label}):\n${confusionTable(report.cases)}\n`);
+  return report;
+}
+
+async function main() {
+  const env = modelEnv();
+  const cases = await runSet('cases', CASES_DIR, env);
+  const paraphrases = await runSet('paraphrases', PARAPHRASES_DIR, env);
   const file = path.resolve(values.report!);
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
-  const ms = report.cases.map((c) => c.ms).sort((a, b) => a - b);
+  await writeFile(file, `${JSON.stringify({ cases, paraphrases }, null, 2)}\n`);
+  const ms = [...cases.cases, ...paraphrases.cases].map((c) => c.ms).sort((a, b) => a - b);
   const p50 = ms[Math.floor(ms.length / 2)] ?? 0;
+  const pct = (r: EvalReport) => (r.total ? Math.round((1000 * r.passed) / r.total) / 10 : 0);
   process.stdout.write(
-    `\nmodel ${report.model}: ${report.passed}/${report.total} cases pass (turn p50 ${p50} ms). Report: ${path.relative(process.cwd(), file)}\n`,
+    `\nmodel ${cases.model}: cases ${cases.passed}/${cases.total} pass (${pct(cases)}%); paraphrases ${paraphrases.passed}/${paraphrases.total} pass (${pct(paraphrases)}%); turn p50 ${p50} ms. Report: ${path.relative(process.cwd(), file)}\n`,
   );
 }
 

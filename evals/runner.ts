@@ -13,6 +13,9 @@ import { seedLibrary } from './fixture.ts';
 
 export interface CaseResult {
   id: string;
+  /** The tool the case expects first ("—" for none), and the tool the agent called first. */
+  expected: string;
+  chosen: string;
   persona: string;
   prompt: string;
   pass: boolean;
@@ -88,6 +91,8 @@ export async function runCase(agent: Agent, deps: Deps, c: EvalCase): Promise<Ca
   }
   return {
     id: c.id,
+    expected: c.expectTools[0]?.name ?? '—',
+    chosen: turn.toolCalls[0]?.name ?? '—',
     persona: c.persona,
     prompt: c.prompt,
     pass: why.length === 0,
@@ -230,4 +235,21 @@ function checkArg(m: ArgMatcher, actual: unknown): string | undefined {
     }
   }
   return undefined;
+}
+
+/** Expected tool against chosen tool, as rows of text (the diagonal is where they agree). */
+export function confusionTable(results: readonly CaseResult[]): string {
+  const names = [...new Set(results.flatMap((r) => [r.expected, r.chosen]))].sort();
+  const count = (e: string, c: string) =>
+    results.filter((r) => r.expected === e && r.chosen === c).length;
+  const w = Math.max(12, ...names.map((n) => n.length)) + 1;
+  const cols = names.map((n) => n.slice(0, 9).padStart(10)).join('');
+  const lines = [`${'expected \\ chosen'.padEnd(w)}${cols}`];
+  for (const e of names) {
+    if (!results.some((r) => r.expected === e)) continue;
+    lines.push(
+      `${e.padEnd(w)}${names.map((c) => String(count(e, c) || '.').padStart(10)).join('')}`,
+    );
+  }
+  return lines.join('\n');
 }

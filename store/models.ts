@@ -1,11 +1,70 @@
 // Domain shapes shared by the store, the tools and the surfaces. Rows are parsed into these.
 import { z } from 'zod';
 
-export const AssetStatus = z.enum(['draft', 'needs_review', 'approved', 'archived']);
+// The words people use for each value (the offline planner reads them from the JSON schema).
+export const AssetStatus = z.enum(['draft', 'needs_review', 'approved', 'archived']).meta({
+  aliases: {
+    needs_review: [
+      'needs review',
+      'need review',
+      'needing review',
+      'in review',
+      'under review',
+      'pending review',
+      'awaiting review',
+      'waiting for review',
+      'for review',
+      'to review',
+      'to be reviewed',
+      'unreviewed',
+      'review queue',
+      'pending sign-off',
+      'pending sign off',
+      'awaiting sign-off',
+      'awaiting sign off',
+      'waiting for sign-off',
+    ],
+    draft: ['drafts', 'in draft'],
+    approved: ['signed off', 'signed-off', 'okayed', 'okay-ed', 'green-lit', 'greenlit'],
+    archived: ['the archive', 'archives', 'in the archive'],
+  },
+});
 export type AssetStatus = z.infer<typeof AssetStatus>;
-export const AssetKind = z.enum(['master', 'rendition', 'localized', 'variant']);
+export const AssetKind = z.enum(['master', 'rendition', 'localized', 'variant']).meta({
+  aliases: {
+    master: [
+      'masters',
+      'originals',
+      'original files',
+      'source files',
+      'key visuals',
+      'key visual',
+      'hero',
+      'heroes',
+      'hero images',
+      'hero image',
+      'hero shots',
+    ],
+    rendition: ['renditions', 'resized', 'resizes', 'crops'],
+    localized: [
+      'localised',
+      'localization',
+      'localizations',
+      'localisations',
+      'translated',
+      'translations',
+    ],
+    variant: ['variants', 'variation', 'variations'],
+  },
+});
 export type AssetKind = z.infer<typeof AssetKind>;
-export const Orientation = z.enum(['landscape', 'portrait', 'square']);
+export const Orientation = z.enum(['landscape', 'portrait', 'square']).meta({
+  aliases: {
+    portrait: ['vertical', 'tall', 'portrait-orientation'],
+    landscape: ['horizontal', 'wide', 'landscape-orientation'],
+    square: ['square-format', '1:1'],
+  },
+});
 export type Orientation = z.infer<typeof Orientation>;
 
 export const PaletteColor = z.object({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../core/errors.ts';
+import { views } from '../core/views.ts';
 import { parseKey } from '../store/ids.ts';
 import { AssetIdInput } from './asset-views.ts';
 import { defineTool } from './define-tool.ts';
@@ -46,6 +47,31 @@ export const assetHistory = defineTool({
       message: 'give either assetId or actionId',
     }),
   output: AssetHistoryResult,
+  examples: [
+    { say: 'show me the history of {id}' },
+    { say: 'who changed {id} and when' },
+    { say: 'the audit trail of {id}' },
+    { say: 'change history of asset {id}' },
+    { say: 'what did action {id} change' },
+  ],
+  view: (out) =>
+    views.table({
+      title: out.total
+        ? `${out.total} change${out.total === 1 ? '' : 's'} in the audit trail`
+        : 'No recorded changes',
+      columns: ['when', 'who', 'action', 'asset', 'changes', 'approved by'],
+      rows: out.entries.map((e) => [
+        e.at,
+        e.actor,
+        e.action,
+        e.assetId,
+        Object.entries(e.changes)
+          .map(([k, c]) => `${k}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`)
+          .join('; '),
+        e.approvedBy ? `${e.approvedBy}${e.approvalId ? ` (${e.approvalId})` : ''}` : null,
+      ]),
+      total: out.total,
+    }),
   run: async ({ assetId, actionId, limit }, deps) => {
     let all: Awaited<ReturnType<typeof deps.audit.forApproval>>;
     if (actionId) {

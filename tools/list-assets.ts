@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { AssetSummary } from '../assets/cards.ts';
 import { listAssets as list } from '../assets/list.ts';
 import { Selection } from '../assets/selection.ts';
+import { views } from '../core/views.ts';
+import { gridItem } from './asset-views.ts';
 import { defineTool, RESULT_BUDGET_CHARS } from './define-tool.ts';
 
 export const ListAssetsInput = Selection.extend({
@@ -25,6 +27,33 @@ export const listAssets = defineTool({
   annotations: { readOnly: true, idempotent: true },
   input: ListAssetsInput,
   output: ListAssetsResult,
+  examples: [
+    { say: 'list assets' },
+    { say: 'show me the {campaign} assets' },
+    { say: 'top {count} {channel} assets in {campaign}' },
+    { say: 'which assets are approved' },
+    { say: 'how many drafts are there' },
+    { say: 'find {colour} images' },
+    { say: 'the {locale} versions of our assets' },
+    { say: 'do we have portrait images for {channel}' },
+    { say: 'what is in the archive' },
+    { say: 'the latest {count} assets' },
+    { say: 'assets uploaded {date}' },
+    { say: 'which masters are still drafts' },
+    { say: 'any square images for {campaign}' },
+    { say: 'warm-coloured visuals' },
+    { say: 'walk me through every asset in {campaign} in detail' },
+    { say: '{channel} renditions from {campaign}' },
+    { say: 'count assets with status draft' },
+  ],
+  view: (out) =>
+    views.grid({
+      items: out.items.map(gridItem),
+      total: out.total,
+      read: out.read,
+      next: out.next,
+      note: out.note,
+    }),
   // Leave room for the envelope the surfaces add around the result.
   run: (input, deps) => list(deps, input, { budgetChars: RESULT_BUDGET_CHARS - 2_000 }),
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Selection } from '../assets/selection.ts';
 import { resolveTargets } from '../assets/targets.ts';
 import { AppError } from '../core/errors.ts';
+import { views } from '../core/views.ts';
 import { AssetStatus } from '../store/models.ts';
 import { AssetIdInput } from './asset-views.ts';
 import { defineTool } from './define-tool.ts';
@@ -35,6 +36,34 @@ export const setAssetStatus = defineTool({
       message: 'give either assetIds or selection, not both',
     }),
   output: SetAssetStatusResult,
+  examples: [
+    { say: 'archive {id}', input: { status: 'archived' } },
+    { say: 'archive all {channel} assets in {campaign}', input: { status: 'archived' } },
+    { say: 'archive everything from {campaign}', input: { status: 'archived' } },
+    { say: 'approve {id}', input: { status: 'approved' } },
+    { say: 'approve all drafts in {campaign}', input: { status: 'approved' } },
+    { say: 'send {id} for review', input: { status: 'needs_review' } },
+    { say: 'submit {id} for sign-off', input: { status: 'needs_review' } },
+    { say: 'move {id} into review', input: { status: 'needs_review' } },
+    { say: 'put {id} up for review', input: { status: 'needs_review' } },
+    { say: 'restore {id} from the archive', input: { status: 'draft' } },
+    { say: 'unarchive {id}', input: { status: 'draft' } },
+    { say: 'set the status of {id} to draft' },
+  ],
+  view: (out) => {
+    const lines = [
+      `Set ${out.changedCount} asset${out.changedCount === 1 ? '' : 's'} to ${out.status}.`,
+      ...out.changed.map((c) => `- ${c.id} "${c.title}": ${c.before} → ${out.status}`),
+    ];
+    if (out.changedCount > out.changed.length)
+      lines.push(`- … and ${out.changedCount - out.changed.length} more`);
+    if (out.unchangedCount)
+      lines.push(
+        `Already ${out.status}: ${out.unchanged.join(', ')}${out.unchangedCount > out.unchanged.length ? ', …' : ''}.`,
+      );
+    if (out.approvalId) lines.push(`Recorded in the audit trail under approval ${out.approvalId}.`);
+    return views.text(lines.join('\n'));
+  },
   summarize: async (input, deps) => {
     const t = await resolveTargets(deps, input);
     return { targets: t.ids, text: `Set status of ${t.description} to "${input.status}"` };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Services } from '../core/deps.ts';
 import { AppError } from '../core/errors.ts';
+import { views } from '../core/views.ts';
 import { parseKey } from '../store/ids.ts';
 import type { AuditEntry } from '../store/models.ts';
 import { defineTool } from './define-tool.ts';
@@ -45,6 +46,21 @@ export const undoAction = defineTool({
     skippedCount: z.number(),
     approvalId: z.string().optional(),
   }),
+  examples: [
+    { say: 'undo action {id}' },
+    { say: 'revert action {id}' },
+    { say: 'roll back the change {id}' },
+  ],
+  view: (out) => {
+    const lines = [
+      `Undid action ${out.undone}: restored ${out.restoredCount} asset${out.restoredCount === 1 ? '' : 's'}${out.restored.length ? ` (${out.restored.join(', ')})` : ''}.`,
+    ];
+    if (out.skippedCount)
+      lines.push(
+        `Left ${out.skippedCount} as they are, changed since: ${out.skipped.map((s) => `${s.id} (${s.reason})`).join(', ')}.`,
+      );
+    return views.text(lines.join('\n'));
+  },
   summarize: async ({ actionId }, deps) => {
     const { action, byAsset } = await recorded(deps, actionId);
     return {

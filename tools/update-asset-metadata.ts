@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Selection } from '../assets/selection.ts';
 import { resolveTargets } from '../assets/targets.ts';
 import { AppError } from '../core/errors.ts';
+import { views } from '../core/views.ts';
 import { AssetIdInput } from './asset-views.ts';
 import { defineTool } from './define-tool.ts';
 
@@ -58,6 +59,29 @@ export const updateAssetMetadata = defineTool({
       'give exactly one of assetId, assetIds or selection',
     ),
   output: UpdateAssetMetadataResult,
+  examples: [
+    { say: 'rename {id} to {text}', input: { title: '{text}' } },
+    { say: 'change the title of {id} to {text}', input: { title: '{text}' } },
+    { say: 'change the description of {id} to {text}', input: { description: '{text}' } },
+    { say: 'add keywords {text} to {id}', input: { addKeywords: ['{text}'] } },
+    { say: 'tag {id} with {text}', input: { addKeywords: ['{text}'] } },
+    { say: 'remove the keyword {text} from {id}', input: { removeKeywords: ['{text}'] } },
+    { say: 'replace the keywords of {id} with {text}', input: { keywords: ['{text}'] } },
+    { say: 'update metadata of {id}' },
+    { say: 'the description of {id} should be {text}', input: { description: '{text}' } },
+  ],
+  view: (out) => {
+    const what = out.changed.length
+      ? out.changed.join(', ')
+      : 'nothing (the values were already set)';
+    const lines = [
+      `Updated ${out.changedCount} asset${out.changedCount === 1 ? '' : 's'}; changed ${what}.`,
+      `${out.id} is now "${out.title}"${out.keywords.length ? ` with keywords ${out.keywords.join(', ')}` : ''}.`,
+    ];
+    if (out.unchangedCount) lines.push(`${out.unchangedCount} already had these values.`);
+    if (out.approvalId) lines.push(`Recorded in the audit trail under approval ${out.approvalId}.`);
+    return views.text(lines.join('\n'));
+  },
   summarize: async (input, deps) => {
     const t = await resolveTargets(deps, input);
     const fields = ['title', 'description', 'keywords', 'addKeywords', 'removeKeywords'].filter(

@@ -1,7 +1,9 @@
-// The context a rule decides from: the entities in the user's message, the tools on offer, and
-// what earlier turns were about (for "these", "it", "next page").
+// What the planner decides from: the entities in the user's message, the tools on offer, and what
+// earlier turns were about (for "these", "it", "next page").
+import { isObj } from '../../core/util.ts';
 import { findPending } from './answer.ts';
-import { extractAssetIds, extractEntities } from './extract.ts';
+import { extract } from './entities.ts';
+import { extractAssetIds } from './extract.ts';
 import type { Conversation } from './prompt.ts';
 import type { Memory, RouteContext, ToolInfo } from './types.ts';
 
@@ -12,18 +14,16 @@ export function routeContext(
 ): RouteContext {
   const memory = buildMemory(conv);
   const message = conv.current.user;
-  return {
-    message,
-    e: extractEntities(message, {
-      now,
-      knownIds: memory.knownIds,
-      knownCampaigns: knownCampaigns(conv.system),
-    }),
-    tools: new Map(tools.map((t) => [t.name, t])),
-    conv,
-    memory,
+  const lower = message.toLowerCase();
+  const x = extract({
+    text: message,
+    lower,
     now,
-  };
+    knownIds: memory.knownIds,
+    knownCampaigns: knownCampaigns(conv.system),
+    lastIds: memory.lastIds,
+  });
+  return { message, lower, x, tools: new Map(tools.map((t) => [t.name, t])), conv, memory, now };
 }
 
 /**
@@ -40,9 +40,6 @@ export function knownCampaigns(system: string): { name: string; slug: string }[]
 }
 
 // ——— memory of earlier turns ———
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
 
 /** Asset ids a tool result is about: list items, or the one asset it describes. */
 export function idsOf(output: unknown): string[] {
@@ -110,26 +107,4 @@ export function buildMemory(conv: Conversation): Memory {
   }
   for (const ex of conv.current.exchanges) allIds(ex.output, knownIds);
   return { knownIds, lastIds, lastList };
-}
-
-/** The assets a request is about: ids in the message, else what "it"/"these" points back to. */
-export function resolveTargets(ctx: RouteContext): {
-  ids: string[];
-  fromMemory: boolean;
-  ambiguous: boolean;
-} {
-  const { e, memory } = ctx;
-  if (e.assetIds.length) return { ids: e.assetIds, fromMemory: false, ambiguous: false };
-  if (!e.anaphora || !memory.lastIds.length)
-    return { ids: [], fromMemory: false, ambiguous: false };
-  if (e.anaphora === 'all') return { ids: memory.lastIds, fromMemory: true, ambiguous: false };
-  if (e.ordinal !== undefined) {
-    const id = e.ordinal < 0 ? memory.lastIds.at(-1) : memory.lastIds[e.ordinal];
-    return { ids: id ? [id] : [], fromMemory: true, ambiguous: false };
-  }
-  return {
-    ids: memory.lastIds.slice(0, 1),
-    fromMemory: true,
-    ambiguous: memory.lastIds.length > 1,
-  };
 }

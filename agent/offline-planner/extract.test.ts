@@ -1,12 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { catalog } from '../../tools/index.ts';
-import { fillArgs, keyValues } from './args.ts';
+import { keyValues } from './args.ts';
+import { extract } from './entities.ts';
 import { extractEntities } from './extract.ts';
+import { fillInput, type Message } from './fill.ts';
 import { toolInfo } from './planner.ts';
 
 const now = new Date('2025-06-18T12:00:00Z'); // a Wednesday
 const e = (text: string) => extractEntities(text, { now });
 const listAssets = toolInfo(catalog.find((t) => t.name === 'list-assets')!);
+const msg = (text: string): Message => {
+  const lower = text.toLowerCase();
+  const x = extract({ text, lower, now, knownIds: new Set(), knownCampaigns: [], lastIds: [] });
+  return { text, lower, x };
+};
 
 describe('entity extraction', () => {
   it('reads campaign names however people write them', () => {
@@ -93,12 +100,11 @@ describe('entity extraction', () => {
 
 describe('schema-driven arguments', () => {
   it('fills list-assets from words: enums by synonym, counts clamped to the schema', () => {
-    const { input } = fillArgs(listAssets.schema, {
-      e: e(
-        'top 500 vertical localised assets still waiting for review in the Summer Sale campaign',
-      ),
-      ids: [],
-    });
+    const { input } = fillInput(
+      listAssets.schema,
+      undefined,
+      msg('top 500 vertical localised assets still waiting for review in the Summer Sale campaign'),
+    );
     expect(input).toEqual({
       campaign: 'Summer Sale',
       status: 'needs_review',
@@ -115,10 +121,11 @@ describe('schema-driven arguments', () => {
       ['note', 'x'],
       ['title', 'A b'],
     ]);
-    const { input } = fillArgs(listAssets.schema, {
-      e: e('list-assets kind=variant limit=3 mood=calm'),
-      ids: [],
-    });
+    const { input } = fillInput(
+      listAssets.schema,
+      undefined,
+      msg('list-assets kind=variant limit=3 mood=calm'),
+    );
     expect(input).toEqual({ kind: 'variant', limit: 3 });
   });
 });

@@ -82,7 +82,8 @@ export function extractAssetIds(text: string, known: ReadonlySet<string> = new S
   return out.sort((a, b) => text.indexOf(a) - text.indexOf(b));
 }
 
-export function extractCount(lower: string): { count?: number; singular: boolean } {
+export function extractCount(text: string): { count?: number; singular: boolean } {
+  const lower = text.replace(/\bone (?:by|after|at a time|after another)\b(?: one)?/g, ' ');
   const patterns = [
     new RegExp(
       `\\b(?:top|first|latest|newest|last|recent|next|best|show(?: me)?|give me|list|find|get|pick)\\s+${NUM}\\b(?!\\s*(?:days?|weeks?|months?|years?|px|%))`,

@@ -112,7 +112,7 @@ describe('offline planner as an AI SDK language model', () => {
     );
     expect(r.steps).toHaveLength(3);
     expect(r.text).toContain(
-      '"Summer Sale beach – leaderboard" (rendition, display-leaderboard, approved)',
+      `${ids['summer-beach-leaderboard']} — "Summer Sale beach – leaderboard" via derived_from`,
     );
   });
 
@@ -134,7 +134,8 @@ describe('offline planner as an AI SDK language model', () => {
       },
     ]);
     expect(r.pending).toHaveLength(1);
-    expect(r.text).toContain(`Awaiting approval: set asset ${ids['spring-hero-fb']} to archived.`);
+    expect(r.text).toMatch(/^Awaiting approval: Set status of .+ to "archived"\./);
+    expect(r.text).toContain(`Assets: ${ids['spring-hero-fb']}.`);
     expect(r.text).toContain(`Pending action ${r.pending[0]!.id}`);
     expect((await env.deps.assets.get(ids['spring-hero-fb']!)).status).toBe('draft');
   });
@@ -177,7 +178,11 @@ describe('offline planner as an AI SDK language model', () => {
       annotations: { readOnly: true },
       input: z.object({
         assetId: z.string(),
-        direction: z.enum(['up', 'down', 'both']).default('both'),
+        // Words for the values live in the schema, where the planner reads them.
+        direction: z
+          .enum(['up', 'down', 'both'])
+          .default('both')
+          .meta({ aliases: { up: ['upstream', 'ancestors'], down: ['downstream'] } }),
         depth: z.number().int().min(1).max(6).default(3),
       }),
       output: z.object({

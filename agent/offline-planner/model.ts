@@ -13,6 +13,7 @@ import type {
   SharedV4ProviderMetadata,
 } from '@ai-sdk/provider';
 import type { AnyTool } from '../../tools/define-tool.ts';
+import { splitName } from './args.ts';
 import { type PlannedStep, planStep, type ToolInfo, toolInfo } from './planner.ts';
 import { readPrompt } from './prompt.ts';
 
@@ -140,6 +141,7 @@ function availableTools(
           description: t.description ?? '',
           annotations: {},
           schema: t.inputSchema as ToolInfo['schema'],
+          examples: [{ say: splitName(t.name).join(' ') }],
         },
     );
   }

@@ -86,7 +86,7 @@ describe('planner steps', () => {
       user('archive it'),
     ]);
     expect(s.calls).toEqual([]);
-    expect(s.text).toMatch(/^Which asset should I set to archived\? The previous answer listed 2/);
+    expect(s.text).toMatch(/^Which asset do you mean\? The previous answer listed 2/);
   });
 
   it('answers from a tool result that carries an injected instruction, and calls nothing more', () => {
@@ -118,8 +118,8 @@ describe('planner steps', () => {
         },
       ),
     ]);
-    expect(pending.text).toMatch(
-      new RegExp(`^Awaiting approval: set asset ${A} to approved\\.\\nPending action ap2x7`),
+    expect(pending.text).toBe(
+      `Awaiting approval: Set status of asset … to "approved".\nAssets: ${A}.\nPending action ap2x7. Nothing has changed yet; approve or deny it with that id.`,
     );
     const done = step([
       ask,
@@ -130,13 +130,16 @@ describe('planner steps', () => {
         {
           status: 'approved',
           changed: [{ id: A, title: 'Poster', before: 'draft' }],
+          changedCount: 1,
           unchanged: [],
+          unchangedCount: 0,
           approvalId: 'ap2x7',
         },
       ),
     ]);
+    // The result is the tool's own view.
     expect(done.text).toBe(
-      `Done: set asset ${A} to approved (1 asset updated).\n- ${A} "Poster": draft → approved`,
+      `Set 1 asset to approved.\n- ${A} "Poster": draft → approved\nRecorded in the audit trail under approval ap2x7.`,
     );
   });
 

@@ -1,8 +1,9 @@
-// Shapes shared by the planner loop and its rules. A rule recognises one kind of request and
-// returns a plan: the tool calls to make step by step, and how to answer once they have run.
-import type { ToolAnnotations } from '../../tools/define-tool.ts';
+// Shapes shared by the planner's parts: the tools it matches against, what it remembers of the
+// conversation, and a plan (the calls to make step by step, and how to answer once they ran).
+import type { View } from '../../core/views.ts';
+import type { ToolAnnotations, ToolExample, ToolPlan } from '../../tools/define-tool.ts';
 import type { JsonSchema } from './args.ts';
-import type { Entities } from './extract.ts';
+import type { Extracted } from './entities.ts';
 import type { Conversation, ToolExchange } from './prompt.ts';
 
 export interface ToolInfo {
@@ -12,7 +13,14 @@ export interface ToolInfo {
   schema: JsonSchema;
   /** Full validation (zod) when the tool comes from the catalog; undefined means valid. */
   validate?: (input: unknown) => string | undefined;
+  /** What people say to ask for it; a tool from outside the catalog gets its name as one. */
+  examples: { say: string; input?: Record<string, unknown> }[];
+  plan?: ToolPlan;
+  /** Its result as a view; undefined for tools from outside the catalog. */
+  view?: (output: unknown, input: unknown) => View;
 }
+
+export type { ToolExample };
 
 export interface Call {
   toolName: string;
@@ -31,7 +39,8 @@ export interface Memory {
 
 export interface RouteContext {
   message: string;
-  e: Entities;
+  lower: string;
+  x: Extracted;
   tools: Map<string, ToolInfo>;
   conv: Conversation;
   memory: Memory;
@@ -40,13 +49,7 @@ export interface RouteContext {
 
 export interface Plan {
   intent: string;
-  /** Higher wins when several rules recognise a message. */
-  priority: number;
   /** The calls for the next step given what already ran this turn; empty when done. */
   next(done: readonly ToolExchange[]): Call[];
   answer(done: readonly ToolExchange[]): string;
-  /** Keep planning after a failed call (default: answer with the failure). */
-  continueOnError?: boolean;
 }
-
-export type Rule = (ctx: RouteContext) => Plan | undefined;
