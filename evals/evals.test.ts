@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TurnResult } from '../agent/agent.ts';
-import { type EvalCase, EvalCase as EvalCaseSchema, loadCases } from './case.ts';
-import { judge, runEvals } from './runner.ts';
+import { type EvalCase, EvalCase as EvalCaseSchema, loadCases, PARAPHRASES_DIR } from './case.ts';
+import { confusionTable, judge, runEvals } from './runner.ts';
 
 describe('evals', () => {
   it('the offline planner passes every case, over all three personas', async () => {
@@ -18,6 +18,27 @@ describe('evals', () => {
     const failed = report.cases.filter((c) => !c.pass).map((c) => `${c.id}: ${c.why.join('; ')}`);
     expect(failed).toEqual([]);
     expect(report.passed).toBe(cases.length);
+  });
+
+  it('the paraphrases (written blind, at least two per case) score at least 90%, apart from the cases', async () => {
+    const cases = await loadCases();
+    const paraphrases = await loadCases(PARAPHRASES_DIR);
+    // Every case the file was written for (56, before the tools had examples) has two or more.
+    const originals = new Set(paraphrases.map((p) => p.id.replace(/-p\d+$/, '')));
+    expect(originals.size).toBeGreaterThanOrEqual(56);
+    for (const id of originals) {
+      expect(cases.some((c) => c.id === id)).toBe(true);
+      expect(paraphrases.filter((p) => p.id.startsWith(`${id}-p`)).length).toBeGreaterThanOrEqual(
+        2,
+      );
+    }
+    const report = await runEvals({ cases: paraphrases });
+    const failed = report.cases.filter((c) => !c.pass).map((c) => `${c.id}: ${c.why.join('; ')}`);
+    expect(report.passed / report.total, failed.join('\n')).toBeGreaterThanOrEqual(0.9);
+    // The confusion table has a row per expected tool; its diagonal holds the routed cases.
+    const table = confusionTable(report.cases);
+    expect(table.split('\n')[0]).toMatch(/^expected \\ chosen/);
+    expect(table).toMatch(/^list-assets\s/m);
   });
 
   it('fails a turn that calls the wrong arguments, misses a fact, acts unasked or cites an unseen id', () => {

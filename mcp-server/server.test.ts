@@ -69,7 +69,7 @@ describe('MCP server: tools', () => {
     }
   });
 
-  it('list-assets answers with structured content and the same JSON as text', async () => {
+  it('list-assets answers with its view as text, the same JSON as text, asset links and structured content', async () => {
     const client = await connect();
     const r = await client.callTool({
       name: 'list-assets',
@@ -85,7 +85,12 @@ describe('MCP server: tools', () => {
     expect(out.items).toHaveLength(2);
     expect(out.next).toEqual(expect.any(String));
     expect(lib.assets.map((a) => a.id)).toEqual(expect.arrayContaining(out.items.map((i) => i.id)));
-    expect(JSON.parse(text(r))).toEqual(out);
+    const blocks = r.content as Array<{ type: string; text?: string; uri?: string }>;
+    expect(blocks[0]!.text).toMatch(/^Found 3 assets matching .*— showing 2:\n1\. /);
+    expect(JSON.parse(blocks[1]!.text!)).toEqual(out);
+    expect(blocks.filter((b) => b.type === 'resource_link').map((b) => b.uri)).toEqual(
+      out.items.map((i) => `asset://${i.id}`),
+    );
     const page2 = await client.callTool({
       name: 'list-assets',
       arguments: { campaign: 'spring-sale', cursor: out.next },

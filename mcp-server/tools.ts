@@ -18,6 +18,7 @@ import type { PendingAction } from '../agent/approvals.ts';
 import { runToolGated } from '../agent/run-tool.ts';
 import type { Deps } from '../core/deps.ts';
 import { isAppError } from '../core/errors.ts';
+import { type View, viewText } from '../core/views.ts';
 import {
   type Actor,
   type AnyTool,
@@ -103,8 +104,17 @@ export function errorResult(text: string): CallToolResult {
   return { content: [{ type: 'text', text }], isError: true };
 }
 
-/** A successful result: compact JSON as text (for clients that ignore structured content) plus the object. */
-function okResult(tool: AnyTool, output: unknown, structured: boolean): CallToolResult {
+/**
+ * A successful result: the tool's view as compact text, the same JSON as text (for clients that
+ * ignore structured content), links to the assets it shows (asset://<id>, thumbnail included),
+ * and the object itself as structured content.
+ */
+function okResult(
+  tool: AnyTool,
+  output: unknown,
+  input: unknown,
+  structured: boolean,
+): CallToolResult {
   const text = JSON.stringify(output);
   if (text.length > RESULT_BUDGET_CHARS) {
     return errorResult(
@@ -112,10 +122,41 @@ function okResult(tool: AnyTool, output: unknown, structured: boolean): CallTool
     );
   }
   const isRecord = output !== null && typeof output === 'object' && !Array.isArray(output);
+  const view = viewOf(tool, output, input);
   return {
-    content: [{ type: 'text', text }],
+    content: [
+      ...(view ? [{ type: 'text' as const, text: viewText(view) }] : []),
+      { type: 'text', text },
+      ...(view ? assetLinks(view) : []),
+    ],
     ...(structured && isRecord ? { structuredContent: output as Record<string, unknown> } : {}),
   };
+}
+
+function viewOf(tool: AnyTool, output: unknown, input: unknown): View | undefined {
+  if (!tool.view) return undefined;
+  try {
+    return tool.view(output, input);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The assets a view shows, as resource links a client can open (metadata plus thumbnail). */
+function assetLinks(view: View): CallToolResult['content'] {
+  const items =
+    view.kind === 'grid'
+      ? view.items.slice(0, 10).map((i) => ({ id: i.id, title: i.title }))
+      : view.kind === 'detail'
+        ? [{ id: view.id, title: view.title }]
+        : [];
+  return items.map((i) => ({
+    type: 'resource_link' as const,
+    uri: `asset://${i.id}`,
+    name: i.title || i.id,
+    mimeType: 'application/json',
+    description: 'asset metadata and thumbnail',
+  }));
 }
 
 function approvalResult(action: PendingAction, status: 'pending' | 'denied'): CallToolResult {
@@ -174,7 +215,8 @@ export function registerCatalogTools(mcp: McpServer, deps: Deps, opts: McpToolsO
     const ctx: ToolContext = { actor, conversationId, signal: extra.signal };
     try {
       const r = await runToolGated(tool, req.params.arguments ?? {}, deps, ctx);
-      if (r.kind === 'result') return okResult(tool, r.output, Boolean(schemas.output));
+      if (r.kind === 'result')
+        return okResult(tool, r.output, req.params.arguments ?? {}, Boolean(schemas.output));
       return await askForApproval(r.action);
     } catch (e) {
       return failure(tool, e);
@@ -237,7 +279,7 @@ export function registerCatalogTools(mcp: McpServer, deps: Deps, opts: McpToolsO
           conversationId,
           input: action.input,
         });
-        return okResult(tool, done.output, Boolean(schemas.output));
+        return okResult(tool, done.output, action.input, Boolean(schemas.output));
       }
       if (
         answer.action === 'decline' ||

@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { type Env, testConfig } from '../core/config.ts';
 import { createDeps, type Deps } from '../core/deps.ts';
 import type { NewAsset } from '../store/models.ts';
+import type { AnyTool } from '../tools/define-tool.ts';
 
 export interface TestEnv {
   deps: Deps;
@@ -13,14 +14,17 @@ export interface TestEnv {
   cleanup(): Promise<void>;
 }
 
-export async function makeTestDeps(overrides: Env = {}): Promise<TestEnv> {
+export async function makeTestDeps(
+  overrides: Env = {},
+  opts: { tools?: readonly AnyTool[] } = {},
+): Promise<TestEnv> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'curator-test-'));
   // A unique database per test keeps mem:// instances apart even if the engine shares state.
   const config = testConfig(dir, {
     SURREAL_DATABASE: `t${Math.random().toString(36).slice(2)}`,
     ...overrides,
   });
-  const deps = await createDeps(config);
+  const deps = await createDeps(config, opts);
   return {
     deps,
     dir,

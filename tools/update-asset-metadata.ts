@@ -67,7 +67,6 @@ export const updateAssetMetadata = defineTool({
     { say: 'tag {id} with {text}', input: { addKeywords: ['{text}'] } },
     { say: 'remove the keyword {text} from {id}', input: { removeKeywords: ['{text}'] } },
     { say: 'replace the keywords of {id} with {text}', input: { keywords: ['{text}'] } },
-    { say: 'update metadata of {id}' },
     { say: 'the description of {id} should be {text}', input: { description: '{text}' } },
   ],
   view: (out) => {

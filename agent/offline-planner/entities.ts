@@ -289,7 +289,7 @@ const similar: Extractor = {
   fields: /^(?:similarTo|likeAsset|referenceId|queryImage|imageId|similar)$/i,
   find: ({ lower }) => {
     const m =
-      /\b(?:similar|resembl\w*|look(?:s|ing)? like|lookalikes?|more like (?:this|that|it|these)|near[- ]duplicates?|duplicates?)\b/.exec(
+      /\b(?:similar|resembl\w*|look(?:s|ing)? like|lookalikes?|more like(?= (?:this|that|it|these)\b)|near[- ]duplicates?|duplicates?)\b/.exec(
         lower,
       );
     return m
@@ -302,8 +302,8 @@ const similar: Extractor = {
 export const defaultExtractors: readonly Extractor[] = [
   quoted,
   ids,
-  reference,
   similar,
+  reference,
   metric,
   date,
   campaign,

@@ -139,6 +139,16 @@ function fixedInput(example: ToolExample | undefined, m: Message, props: Props) 
   return out;
 }
 
+function textless(example: ToolExample | undefined): ToolExample | undefined {
+  if (!example?.input) return example;
+  const input = Object.fromEntries(
+    Object.entries(example.input).filter(
+      ([, v]) => v !== '{text}' && !(Array.isArray(v) && v.includes('{text}')),
+    ),
+  );
+  return { ...example, input };
+}
+
 /** "to needs review", "as approved", "into draft": a new value said outright. */
 function saidTarget(lower: string, values: readonly string[], s: JsonSchema) {
   for (const mt of lower.matchAll(
@@ -167,7 +177,8 @@ export function fillInput(
 ): Filled {
   const props: Props = schema.properties ?? {};
   const explicit = explicitValues(m.text, props);
-  const fixed = fixedInput(example, m, props);
+  // Input given outright (JSON, name=value) says everything; no free text is read around it.
+  const fixed = fixedInput(Object.keys(explicit).length ? textless(example) : example, m, props);
   const idFound = m.x.found.filter((f) => f.kind === 'id');
   const said = idFound.filter((f) => typeof f.value === 'string');
   const ref = idFound.find((f) => Array.isArray(f.value));

@@ -193,7 +193,7 @@ function rank(ctx: RouteContext, ix: Index): Ranked[] {
     for (const kind of ctx.x.byKind.keys()) {
       if (fill.consumed.has(kind) || via?.fill.consumed.has(kind)) score += 0.3;
       // The message names assets the tool cannot take: it is about those assets.
-      else if (kind === 'id') score -= 3;
+      else if (kind === 'id') score -= 5;
     }
     if (tool.annotations.needsApproval) {
       if (negated) score -= 6;
@@ -429,7 +429,8 @@ function noMatchPlan(ctx: RouteContext, best: Ranked | undefined): Plan {
     best && best.score > 0.3
       ? ` The closest thing I can do is ${best.tool.name}: ${best.tool.description.split(/(?<=\.)\s/)[0]}`
       : '';
-  const preface = `I can't help with that request: it isn't something my tools cover.${closest} Here is what I can do:`;
+  const cannot = constraintNotes(ctx, [])[0]?.replace(/, so I left that out.*$/, '.');
+  const preface = `${cannot ?? "I can't help with that request: it isn't something my tools cover."}${closest} Here is what I can do:`;
   return {
     intent: 'help',
     next: () => [],
@@ -438,13 +439,14 @@ function noMatchPlan(ctx: RouteContext, best: Ranked | undefined): Plan {
 }
 
 function askWhichPlan(a: Ranked, b: Ranked): Plan {
-  const say = (r: Ranked) =>
-    `${r.tool.name} (${r.tool.description.split(/(?<=\.)\s/)[0]!.replace(/\.$/, '')})`;
+  const what = (r: Ranked) =>
+    `${r.tool.name}: ${r.tool.description.split(/(?<=\.)\s/)[0]!.replace(/\.$/, '')}.`;
+  const say = (r: Ranked) => `"${r.tool.examples[0]!.say.replace(/\{(\w+)\}/g, '<$1>')}"`;
   return {
     intent: 'ask-which-tool',
     next: () => [],
     answer: () =>
-      `Did you mean ${say(a)}, or ${say(b)}? Say which, for example "${a.tool.examples[0]!.say}" or "${b.tool.examples[0]!.say}".`,
+      `Did you mean ${a.tool.name} or ${b.tool.name}? ${what(a)} ${what(b)} Say which, for example ${say(a)} or ${say(b)}.`,
   };
 }
 
