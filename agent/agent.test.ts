@@ -2,10 +2,10 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Env } from '../core/config.ts';
 import { makeTestDeps, type TestEnv } from '../test/helpers.ts';
+import { createOpenAIMock, type ScriptStep, toolOutputsIn } from '../test/openai-mock.ts';
+import { seedAssets } from '../test/seed.ts';
 import type { Actor } from '../tools/define-tool.ts';
 import { type AgentEvent, createAgent } from './agent.ts';
-import { createOpenAIMock, type ScriptStep, toolOutputsIn } from './testing/openai-mock.ts';
-import { seedAssets } from './testing/seed.ts';
 
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));

@@ -1,78 +1,33 @@
 // The agent loop: one user turn = multi-step tool calling over the catalog with a step limit,
 // conversation memory in SurrealDB, approvals for side effects, and failures that end the turn
-// with a readable answer instead of an exception. `run` and `stream` share one code path.
-import { APICallError } from '@ai-sdk/provider';
-import { generateText, isStepCount, type LanguageModel, type ModelMessage, streamText } from 'ai';
+// with a readable answer instead of an exception. `run` and `stream` share one code path; the
+// drivers (drivers.ts), the event channel (channel.ts) and the failure text (failure-text.ts) are
+// beside it.
+import { isStepCount, type ModelMessage } from 'ai';
 import type { Deps } from '../core/deps.ts';
-import { AppError, isAppError } from '../core/errors.ts';
+import { AppError } from '../core/errors.ts';
 import { parseConversationId } from '../store/conversations.repository.ts';
 import { newId } from '../store/ids.ts';
-import type { Actor, AnyTool } from '../tools/define-tool.ts';
-import { type ToolCallTiming, toAiTools } from './ai-tools.ts';
+import { toAiTools } from './ai-tools.ts';
 import type { PendingAction } from './approvals.ts';
+import { Channel, textOnly } from './channel.ts';
+import { viaGenerate, viaStream } from './drivers.ts';
+import { describeFailure, pendingNote } from './failure-text.ts';
 import { loadMemory } from './memory.ts';
 import { describeModel, selectModel } from './model.ts';
-import { ModelCallError, type RetryOptions } from './retry.ts';
 import { type LibraryContext, systemPrompt } from './system-prompt.ts';
+import type { Agent, AgentEvent, AgentOptions, TurnInput, TurnResult } from './types.ts';
 
-export interface TurnInput {
-  message: string;
-  conversationId?: string;
-  actor: Actor;
-  signal?: AbortSignal;
-}
-
-export interface ToolCallRecord {
-  name: string;
-  input: unknown;
-  output?: unknown;
-  error?: string;
-}
-
-export interface TurnResult {
-  answer: string;
-  toolCalls: ToolCallRecord[];
-  /** 'offline-planner', 'openai:gpt-5-mini', 'openai-compatible:llama3.1', … */
-  model: string;
-  conversationId: string;
-  /** Actions this turn asked a person to approve. */
-  pending: PendingAction[];
-  /** The model's ('stop', 'length', …) or ours: 'pending-approval', 'step-limit', 'error', 'aborted'. */
-  finishReason: string;
-}
-
-export type AgentEvent =
-  | { type: 'text'; delta: string }
-  | { type: 'tool-call'; id: string; name: string; input: unknown }
-  | { type: 'tool-result'; id: string; name: string; output?: unknown; error?: string }
-  | { type: 'pending'; action: PendingAction }
-  | { type: 'done'; result: TurnResult };
-
-export interface AgentStream {
-  /** Every event of the turn, ending with 'done'. Replayable: each iteration starts at the beginning. */
-  events: AsyncIterable<AgentEvent>;
-  /** Just the answer text as it is written (including the closing notes on approvals or failures). */
-  textStream: AsyncIterable<string>;
-  result: Promise<TurnResult>;
-}
-
-export interface AgentOptions {
-  model?: LanguageModel;
-  maxSteps?: number;
-  memoryTokens?: number;
-  /** The tools offered to the model; the deps' catalog by default. */
-  tools?: readonly AnyTool[];
-  retry?: RetryOptions;
-  /** Called after every tool call with the time spent in the tool gate (metrics, benchmarks). */
-  onToolCall?: (t: ToolCallTiming) => void;
-}
-
-export interface Agent {
-  /** The model id reported in every TurnResult. */
-  readonly model: string;
-  run(t: TurnInput): Promise<TurnResult>;
-  stream(t: TurnInput): AgentStream;
-}
+export { describeFailure } from './failure-text.ts';
+export type {
+  Agent,
+  AgentEvent,
+  AgentOptions,
+  AgentStream,
+  ToolCallRecord,
+  TurnInput,
+  TurnResult,
+} from './types.ts';
 
 export const MAX_MESSAGE_CHARS = 20_000;
 
@@ -235,118 +190,6 @@ export function createAgent(deps: Deps, opts: AgentOptions = {}): Agent {
   };
 }
 
-type TurnSettings = Parameters<typeof generateText>[0] & Parameters<typeof streamText>[0];
-
-interface DriverOutcome {
-  calls: Map<string, ToolCallRecord>;
-  /** Text of each step that wrote some, in order. */
-  texts: string[];
-  failure?: unknown;
-  aborted: boolean;
-  responseMessages: ModelMessage[];
-  finishReason: string;
-}
-
-const emptyOutcome = (): DriverOutcome => ({
-  calls: new Map(),
-  texts: [],
-  aborted: false,
-  responseMessages: [],
-  finishReason: 'other',
-});
-
-async function viaGenerate(settings: TurnSettings): Promise<DriverOutcome> {
-  const o = emptyOutcome();
-  try {
-    const r = await generateText({
-      ...settings,
-      // Steps are collected as they end, so a failure in a later step still reports earlier calls.
-      onStepEnd: (step) => {
-        for (const part of step.content) {
-          if (part.type === 'tool-call')
-            o.calls.set(part.toolCallId, { name: part.toolName, input: part.input });
-          else if (part.type === 'tool-result') {
-            const rec = o.calls.get(part.toolCallId);
-            if (rec) rec.output = part.output;
-          } else if (part.type === 'tool-error') {
-            const rec = o.calls.get(part.toolCallId);
-            if (rec) rec.error = errorText(part.error);
-          }
-        }
-        if (step.text.trim()) o.texts.push(step.text.trim());
-      },
-    });
-    o.responseMessages = r.responseMessages;
-    o.finishReason = r.finishReason;
-  } catch (e) {
-    if (settings.abortSignal?.aborted) o.aborted = true;
-    else o.failure = e;
-  }
-  return o;
-}
-
-async function viaStream(
-  settings: TurnSettings,
-  emit: (e: AgentEvent) => void,
-): Promise<DriverOutcome> {
-  const o = emptyOutcome();
-  let stepText = '';
-  const result = streamText({ ...settings, onError: () => {} });
-  try {
-    for await (const part of result.stream) {
-      switch (part.type) {
-        case 'text-delta':
-          if (!part.text) break;
-          if (stepText === '' && o.texts.length > 0) emit({ type: 'text', delta: '\n\n' });
-          stepText += part.text;
-          emit({ type: 'text', delta: part.text });
-          break;
-        case 'finish-step':
-          if (stepText.trim()) o.texts.push(stepText.trim());
-          stepText = '';
-          break;
-        case 'tool-call':
-          o.calls.set(part.toolCallId, { name: part.toolName, input: part.input });
-          emit({ type: 'tool-call', id: part.toolCallId, name: part.toolName, input: part.input });
-          break;
-        case 'tool-result': {
-          const rec = o.calls.get(part.toolCallId);
-          if (rec) rec.output = part.output;
-          emit({
-            type: 'tool-result',
-            id: part.toolCallId,
-            name: part.toolName,
-            output: part.output,
-          });
-          break;
-        }
-        case 'tool-error': {
-          const error = errorText(part.error);
-          const rec = o.calls.get(part.toolCallId);
-          if (rec) rec.error = error;
-          emit({ type: 'tool-result', id: part.toolCallId, name: part.toolName, error });
-          break;
-        }
-        case 'error':
-          o.failure = part.error;
-          break;
-        case 'abort':
-          o.aborted = true;
-          break;
-      }
-    }
-    if (stepText.trim()) o.texts.push(stepText.trim());
-    if (o.failure === undefined && !o.aborted) {
-      o.responseMessages = await result.responseMessages;
-      o.finishReason = await result.finishReason;
-    }
-  } catch (e) {
-    if (settings.abortSignal?.aborted) o.aborted = true;
-    else if (o.failure === undefined) o.failure = e;
-  }
-  return o;
-}
-
 function validateMessage(message: unknown): string {
   if (typeof message !== 'string' || message.trim() === '') {
     throw new AppError('invalid_input', 'the message is empty');
@@ -358,69 +201,4 @@ function validateMessage(message: unknown): string {
     );
   }
   return message;
-}
-
-function pendingNote(pending: PendingAction[]): string {
-  const lines = pending.map((a) => `- ${a.summary} (approval id ${a.id})`);
-  const them = pending.length === 1 ? 'it' : 'them';
-  return `This needs your approval before anything changes:\n${lines.join('\n')}\nApprove or deny ${them} to continue; until then nothing has been changed.`;
-}
-
-function errorText(e: unknown): string {
-  if (isAppError(e)) return e.message;
-  if (e instanceof Error) return e.message;
-  return String(e);
-}
-
-/** The answer of a turn that failed: what happened, in words a person can act on. */
-export function describeFailure(e: unknown): string {
-  if (e instanceof ModelCallError) return e.message;
-  if (isAppError(e)) return `I could not finish: ${e.message}`;
-  if (APICallError.isInstance(e)) {
-    return `The language model provider returned an error${e.statusCode ? ` (HTTP ${e.statusCode})` : ''}; please try again.`;
-  }
-  const msg = e instanceof Error ? e.message : String(e);
-  return `Something went wrong while preparing the answer (${msg.slice(0, 200)}). Please try again.`;
-}
-
-/** An append-only event log that any number of readers can iterate from the start. */
-class Channel<T> implements AsyncIterable<T> {
-  private readonly items: T[] = [];
-  private closed = false;
-  private error: { e: unknown } | undefined;
-  private waiters: (() => void)[] = [];
-
-  push(x: T) {
-    this.items.push(x);
-    this.wake();
-  }
-  close() {
-    this.closed = true;
-    this.wake();
-  }
-  fail(e: unknown) {
-    this.error = { e };
-    this.close();
-  }
-  private wake() {
-    const w = this.waiters;
-    this.waiters = [];
-    for (const f of w) f();
-  }
-  async *[Symbol.asyncIterator](): AsyncIterator<T> {
-    let i = 0;
-    for (;;) {
-      if (i < this.items.length) {
-        yield this.items[i++]!;
-        continue;
-      }
-      if (this.error) throw this.error.e;
-      if (this.closed) return;
-      await new Promise<void>((r) => this.waiters.push(r));
-    }
-  }
-}
-
-async function* textOnly(events: AsyncIterable<AgentEvent>): AsyncIterable<string> {
-  for await (const e of events) if (e.type === 'text') yield e.delta;
 }

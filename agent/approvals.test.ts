@@ -2,13 +2,13 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { rid } from '../store/ids.ts';
 import { makeTestDeps, type TestEnv } from '../test/helpers.ts';
+import { createOpenAIMock } from '../test/openai-mock.ts';
+import { seedAssets } from '../test/seed.ts';
 import { type Actor, invokeTool } from '../tools/define-tool.ts';
 import { setAssetStatus } from '../tools/set-asset-status.ts';
 import { createAgent } from './agent.ts';
 import { Approvals } from './approvals.ts';
 import { runToolGated } from './run-tool.ts';
-import { createOpenAIMock } from './testing/openai-mock.ts';
-import { seedAssets } from './testing/seed.ts';
 
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
@@ -264,7 +264,7 @@ describe('approvals', () => {
 describe('approver group (APPROVERS)', () => {
   it('only a member approves, never their own request; the requester may still deny', async () => {
     const { makeTestDeps } = await import('../test/helpers.ts');
-    const { seedAssets } = await import('./testing/seed.ts');
+    const { seedAssets } = await import('../test/seed.ts');
     const { setAssetStatus } = await import('../tools/set-asset-status.ts');
     const t = await makeTestDeps({ APPROVERS: 'lee,sam' });
     try {

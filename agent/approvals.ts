@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Deps, Services } from '../core/deps.ts';
 import { AppError, isAppError, publicMessage } from '../core/errors.ts';
+import { truncate } from '../core/util.ts';
 import type { PendingAction } from '../core/views.ts';
 import type { ApprovalRecord } from '../store/approvals.repository.ts';
 import { parseConversationId } from '../store/conversations.repository.ts';
@@ -232,7 +233,7 @@ export class Approvals {
     );
     await this.note(
       record.conversationId,
-      `Approval ${id} (${record.summary}) was approved by ${approvedBy} and ${record.tool} has run. Result: ${clip(outputJson, 1500)}`,
+      `Approval ${id} (${record.summary}) was approved by ${approvedBy} and ${record.tool} has run. Result: ${truncate(outputJson, 1500)}`,
     );
     return { action: toPending(done), output };
   }
@@ -344,8 +345,4 @@ function safeCanonical(tool: AnyTool, input: unknown): string | null {
   } catch {
     return null;
   }
-}
-
-function clip(s: string, n: number): string {
-  return s.length > n ? `${s.slice(0, n)}… (${s.length - n} more characters)` : s;
 }

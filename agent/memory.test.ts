@@ -3,9 +3,9 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../store/conversations.repository.ts';
 import { makeTestDeps, type TestEnv } from '../test/helpers.ts';
+import { createOpenAIMock } from '../test/openai-mock.ts';
 import { createAgent } from './agent.ts';
 import { trimToBudget } from './memory.ts';
-import { createOpenAIMock } from './testing/openai-mock.ts';
 
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));

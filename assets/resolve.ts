@@ -3,6 +3,7 @@
 // ("the spring campaign", "Instagram stories", "German", "de"). A word that names a group (every
 // Instagram channel) resolves to all of it; `one()` insists on a single value and asks which.
 import { AppError } from '../core/errors.ts';
+import { clip } from '../core/util.ts';
 import type { CatalogRepository } from '../store/catalog.repository.ts';
 import type { Campaign, Channel } from '../store/models.ts';
 
@@ -205,7 +206,7 @@ export class NameResolver {
     }
     throw new AppError(
       'not_found',
-      `no locale matches "${clip(ref)}"; locales in the library: ${list(known) || 'none'}`,
+      `no locale matches "${clip(ref, 60)}"; locales in the library: ${list(known) || 'none'}`,
     );
   }
 
@@ -224,7 +225,7 @@ export class NameResolver {
     if (code) return { values: [code], label: `market ${code}` };
     throw new AppError(
       'not_found',
-      `no market matches "${clip(ref)}"; markets: ${list(known) || 'none'}`,
+      `no market matches "${clip(ref, 60)}"; markets: ${list(known) || 'none'}`,
     );
   }
 }
@@ -239,7 +240,7 @@ export function onlyOne<T extends string | { name: string; slug: string }>(
   const names = r.values.map((v) => (typeof v === 'string' ? v : `${v.name} (${v.slug})`));
   throw new AppError(
     'ambiguous',
-    `"${clip(ref)}" fits ${names.length} ${kind}: ${list(names, ' or ')}. Which one?`,
+    `"${clip(ref, 60)}" fits ${names.length} ${kind}: ${list(names, ' or ')}. Which one?`,
     400,
     { candidates: names },
   );
@@ -262,7 +263,7 @@ function named<T extends { id: string; slug: string; name: string }>(
   if (!found.length) {
     throw new AppError(
       'not_found',
-      `no ${kind} matches "${clip(ref)}"; ${kind}s: ${list(all.map((c) => `${c.name} (${c.slug})`))}`,
+      `no ${kind} matches "${clip(ref, 60)}"; ${kind}s: ${list(all.map((c) => `${c.name} (${c.slug})`))}`,
     );
   }
   return {
@@ -270,7 +271,7 @@ function named<T extends { id: string; slug: string; name: string }>(
     label:
       found.length === 1
         ? `${kind} ${found[0]!.name}`
-        : `all ${found.length} ${kind}s matching "${clip(ref)}" (${list(found.map((c) => c.slug))})`,
+        : `all ${found.length} ${kind}s matching "${clip(ref, 60)}" (${list(found.map((c) => c.slug))})`,
   };
 }
 
@@ -279,7 +280,6 @@ function channelWords(c: Channel): string[] {
   return [...own, ...(c.network ? words(c.network) : [])];
 }
 
-const clip = (s: string) => (s.length > 60 ? `${s.slice(0, 57)}…` : s);
 function list(items: string[], last = ' and '): string {
   if (items.length <= 1) return items.join('');
   return `${items.slice(0, -1).join(', ')}${last}${items[items.length - 1]}`;

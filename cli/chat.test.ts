@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const BIN = path.resolve(import.meta.dirname, '../bin/curator.js');
-const SEED_SCRIPT = path.resolve(import.meta.dirname, '../agent/testing/pending-fixture.ts');
+const SEED_SCRIPT = path.resolve(import.meta.dirname, '../test/pending-fixture.ts');
 let dir: string | undefined;
 afterEach(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });

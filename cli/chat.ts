@@ -10,6 +10,7 @@ import { loadConfig } from '../core/config.ts';
 import { createDeps, type Deps } from '../core/deps.ts';
 import { isAppError, publicMessage } from '../core/errors.ts';
 import { createLogger } from '../core/log.ts';
+import { clip } from '../core/util.ts';
 import { newId } from '../store/ids.ts';
 import type { Actor } from '../tools/define-tool.ts';
 
@@ -210,8 +211,4 @@ async function repl(
 
 function describePending(a: PendingAction): string {
   return `- ${a.id}: ${a.summary} (asked by ${a.requestedBy}, expires ${a.expiresAt})`;
-}
-
-function clip(s: string, n: number): string {
-  return s.length > n ? `${s.slice(0, n)}…` : s;
 }

@@ -1,11 +1,24 @@
 import { parseArgs } from 'node:util';
 import { serve as honoServe } from '@hono/node-server';
+import type { Hono } from 'hono';
 import { loadConfig } from '../core/config.ts';
 import { createDeps, type Deps } from '../core/deps.ts';
+import { mountMcp } from '../mcp-server/http.ts';
 import { createApp } from '../web-chat/app.ts';
 
 export const summary =
   'run the HTTP server (API, files, MCP at /mcp); seeds the demo library on an empty store';
+
+/**
+ * The HTTP surface and the MCP endpoint side by side on one server: neither imports the other.
+ * MCP over Streamable HTTP answers at /mcp (bearer token, the same Host/Origin guard); it is off
+ * without MCP_TOKEN. `onClose` receives the hook that closes MCP sessions before the store closes.
+ */
+export function serverApp(deps: Deps, onClose: (fn: () => Promise<void>) => void = () => {}): Hono {
+  const app = createApp(deps);
+  onClose(mountMcp(app, deps).close);
+  return app;
+}
 
 /** Seeds the demo library when the store is empty, so a fresh `npm start` has something to show. */
 async function seedIfEmpty(deps: Deps): Promise<void> {
@@ -32,7 +45,7 @@ export async function run(argv: string[]): Promise<number> {
   const config = loadConfig();
   const deps = await createDeps(config);
   const closers: (() => Promise<void>)[] = [];
-  const app = createApp(deps, { onClose: (fn) => closers.push(fn) });
+  const app = serverApp(deps, (fn) => closers.push(fn));
   const server = honoServe({
     fetch: app.fetch,
     hostname: config.http.host,

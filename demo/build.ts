@@ -6,6 +6,7 @@
 import sharp from 'sharp';
 import type { Deps } from '../core/deps.ts';
 import { AppError, isAppError } from '../core/errors.ts';
+import { pool } from '../core/util.ts';
 import { ingestBuffer } from '../ingest/ingest.ts';
 import type { AssetKind } from '../store/models.ts';
 import {
@@ -307,23 +308,6 @@ async function buildDesign(ctx: Ctx, d: MasterDesign): Promise<MasterTruth> {
 
 function sortKeys<T>(o: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
-}
-
-async function pool<T, R>(
-  items: readonly T[],
-  n: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(n, items.length)) }, worker));
-  return out;
 }
 
 async function seedCatalog(deps: Deps, logos: LogoSet): Promise<void> {

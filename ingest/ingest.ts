@@ -5,6 +5,7 @@ import { readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import type { Deps } from '../core/deps.ts';
 import { AppError, isAppError } from '../core/errors.ts';
+import { sleep } from '../core/util.ts';
 import { sha256 } from '../store/blob-store.ts';
 import type { Asset, AssetKind, AssetStatus, NewAsset, Tag } from '../store/models.ts';
 import { analyzeImage, type ImageAnalysis } from '../vision/analyze.ts';
@@ -83,7 +84,6 @@ async function asDuplicate(deps: Deps, asset: Asset, campaign?: string): Promise
 /** SurrealDB's optimistic transactions say "can be retried" when concurrent writers touch the same keys. */
 const isRetryable = (e: unknown) =>
   /transaction (write )?conflict|can be retried/i.test(String((e as Error)?.message));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const backoff = (attempt: number) => sleep(5 * 2 ** attempt + Math.random() * 10);
 
 async function retrying<T>(fn: () => Promise<T>): Promise<T> {

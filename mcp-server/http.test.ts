@@ -6,10 +6,10 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
+import { serverApp } from '../cli/serve.ts';
 import { bearerMatches } from '../core/auth.ts';
 import type { Env } from '../core/config.ts';
 import { makeTestDeps, type TestEnv } from '../test/helpers.ts';
-import { createApp } from '../web-chat/app.ts';
 import { type SeededLibrary, seedLibrary } from './fixtures.ts';
 import { MCP_MAX_BODY_BYTES, type McpHttpEndpoint, mountMcp } from './http.ts';
 
@@ -28,7 +28,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c().catch(() => {});
 });
 
-/** The real app (createApp mounts /mcp) on an ephemeral port, or a bare Hono with mountMcp for handle access. */
+/** The real server app (serve mounts /mcp beside the HTTP surface) on an ephemeral port, or a bare Hono with mountMcp for handle access. */
 async function start(overrides: Env = { MCP_TOKEN: TOKEN }, bare = false): Promise<Running> {
   const env = await makeTestDeps(overrides);
   cleanups.push(() => env.cleanup());
@@ -40,7 +40,7 @@ async function start(overrides: Env = { MCP_TOKEN: TOKEN }, bare = false): Promi
     endpoint = mountMcp(app, env.deps, { maxSessions: 2 });
     cleanups.push(() => endpoint!.close());
   } else {
-    app = createApp(env.deps);
+    app = serverApp(env.deps);
   }
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));

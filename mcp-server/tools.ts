@@ -18,6 +18,7 @@ import type { PendingAction } from '../agent/approvals.ts';
 import { runToolGated } from '../agent/run-tool.ts';
 import type { Deps } from '../core/deps.ts';
 import { isAppError } from '../core/errors.ts';
+import { truncate } from '../core/util.ts';
 import { type View, viewText } from '../core/views.ts';
 import {
   type Actor,
@@ -243,7 +244,7 @@ export function registerCatalogTools(mcp: McpServer, deps: Deps, opts: McpToolsO
             method: 'elicitation/create',
             params: {
               mode: 'form',
-              message: `Curator wants to run ${action.tool}: ${action.summary}.\nExact input: ${clip(JSON.stringify(action.input), 1_000)}\nApprove this change?`,
+              message: `Curator wants to run ${action.tool}: ${action.summary}.\nExact input: ${truncate(JSON.stringify(action.input), 1_000)}\nApprove this change?`,
               requestedSchema: {
                 type: 'object',
                 properties: {
@@ -312,6 +313,3 @@ function supportsFormElicitation(cap: Record<string, unknown> | undefined): bool
   if (!cap) return false;
   return Object.keys(cap).length === 0 || 'form' in cap;
 }
-
-const clip = (s: string, n: number) =>
-  s.length > n ? `${s.slice(0, n)}… (${s.length - n} more characters)` : s;

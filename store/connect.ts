@@ -5,6 +5,7 @@ import { createNodeEngines } from '@surrealdb/node';
 import { createRemoteEngines, type EngineFactory, type Engines, Surreal } from 'surrealdb';
 import type { Config } from '../core/config.ts';
 import { AppError } from '../core/errors.ts';
+import { sleep } from '../core/util.ts';
 import { migrate } from './migrate.ts';
 
 export type { Surreal };
@@ -37,8 +38,6 @@ function watchedNodeEngines(onError: (err: Error) => void): Engines {
     ]),
   );
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** One attempt: resolves with an open database, or rejects with the engine's or the SDK's error. */
 async function openOnce(surreal: Config['surreal'], deadline: number): Promise<Surreal> {

@@ -1,11 +1,11 @@
-// The HTTP surface: health, the assets API, stable file URLs; the MCP endpoint mounts here too.
+// The HTTP surface: health, the assets API, stable file URLs and approvals. The MCP endpoint is a
+// surface of its own: `curator serve` mounts it beside this one (cli/serve.ts).
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { listAssets } from '../assets/list.ts';
 import { Selection } from '../assets/selection.ts';
 import type { Deps } from '../core/deps.ts';
 import { AppError, isAppError } from '../core/errors.ts';
-import { mountMcp } from '../mcp-server/http.ts';
 import { parseKey } from '../store/ids.ts';
 import { invokeTool } from '../tools/define-tool.ts';
 import { getAsset } from '../tools/get-asset.ts';
@@ -23,12 +23,7 @@ const ListQuery = Selection.extend({
 });
 const LIST_PARAMS = Object.keys(ListQuery.shape).join(', ');
 
-export interface AppOptions {
-  /** Receives shutdown hooks (e.g. closing MCP sessions) that `serve` runs before the store closes. */
-  onClose?: (fn: () => Promise<void>) => void;
-}
-
-export function createApp(deps: Deps, opts: AppOptions = {}): Hono {
+export function createApp(deps: Deps): Hono {
   const app = new Hono();
   // First, before any route: a request under a foreign Host or Origin reaches nothing.
   app.use('*', hostGuard(deps.config));
@@ -109,10 +104,6 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Hono {
     });
   });
 
-  // MCP over Streamable HTTP at /mcp (bearer token, Host/Origin checks); off without MCP_TOKEN.
   mountApprovals(app, deps);
-  const mcp = mountMcp(app, deps);
-  opts.onClose?.(mcp.close);
-
   return app;
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { seedAssets } from '../agent/testing/seed.ts';
 import { makeTestDeps, type TestEnv } from '../test/helpers.ts';
+import { seedAssets } from '../test/seed.ts';
 import { setAssetStatus } from '../tools/set-asset-status.ts';
 import { createApp } from './app.ts';
 

@@ -1,7 +1,7 @@
 // Test support: assets inserted straight through the repository, with fake blob keys (agent tests
 // never read the files).
-import type { Deps } from '../../core/deps.ts';
-import type { Asset, AssetStatus } from '../../store/models.ts';
+import type { Deps } from '../core/deps.ts';
+import type { Asset, AssetStatus } from '../store/models.ts';
 
 export async function seedAssets(
   deps: Deps,

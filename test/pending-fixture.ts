@@ -2,10 +2,11 @@
 //   (no args)              seeds one approved asset and a pending archive action in $CONVERSATION
 //   report <assetId>       prints the asset's status and audit trail
 // It prints one JSON line and exits, releasing the embedded store for the next process.
-import { loadConfig } from '../../core/config.ts';
-import { createDeps } from '../../core/deps.ts';
-import { setAssetStatus } from '../../tools/set-asset-status.ts';
-import { runToolGated } from '../run-tool.ts';
+
+import { runToolGated } from '../agent/run-tool.ts';
+import { loadConfig } from '../core/config.ts';
+import { createDeps } from '../core/deps.ts';
+import { setAssetStatus } from '../tools/set-asset-status.ts';
 import { seedAssets } from './seed.ts';
 
 const deps = await createDeps(loadConfig());
