@@ -21,13 +21,14 @@ function inputJsonSchema(tool: AnyTool): JSONSchema7 {
   return s;
 }
 
-/** What the model sees instead of a result when a call became a pending action. */
+/**
+ * What the model sees instead of a result when a call became a pending action: the one
+ * PendingAction shape every surface (agent, MCP, HTTP) uses, and what it means.
+ */
 export function pendingOutput(action: PendingAction) {
   return {
-    status: 'pending_approval',
-    approvalId: action.id,
-    summary: action.summary,
-    expiresAt: action.expiresAt,
+    pending: action,
+    changed: false,
     note: 'Nothing has changed yet. A person must approve this action by its id before it runs; tell the user what it would do.',
   };
 }

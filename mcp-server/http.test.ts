@@ -152,24 +152,23 @@ describe('MCP over Streamable HTTP', () => {
       arguments: { assetIds: ids, status: 'archived' },
     });
     expect(r.isError).toBeFalsy();
-    const { approval } = r.structuredContent as {
-      approval: { status: string; actionId: string; howToApprove: string };
+    const { pending: approval, howToApprove } = r.structuredContent as {
+      pending: { status: string; id: string };
+      howToApprove: string;
     };
     expect(approval.status).toBe('pending');
-    expect(approval.howToApprove).toContain(`--conversation ${client.sessionId}`);
+    expect(howToApprove).toContain(`--conversation ${client.sessionId}`);
     expect((await env.deps.assets.byIds(ids)).map((a) => a.status)).toEqual([
       'draft',
       'draft',
       'draft',
     ]);
     const approvals = env.deps.approvalGate;
-    expect((await approvals.pending(client.sessionId!)).map((a) => a.id)).toEqual([
-      approval.actionId,
-    ]);
+    expect((await approvals.pending(client.sessionId!)).map((a) => a.id)).toEqual([approval.id]);
     // Another MCP session cannot approve it by quoting the id.
     await expect(
       approvals.approve(
-        approval.actionId,
+        approval.id,
         { id: 'mcp-user', surface: 'mcp' },
         { conversationId: 'another-session' },
       ),
@@ -206,14 +205,15 @@ describe('MCP over Streamable HTTP', () => {
     const target = lib.assets[2]!;
     const r = await askForReview(client, target.id);
     expect(r.isError).toBeFalsy();
-    const { approval } = r.structuredContent as {
-      approval: { status: string; actionId: string; howToApprove: string };
+    const { pending: approval, howToApprove } = r.structuredContent as {
+      pending: { status: string; id: string };
+      howToApprove: string;
     };
     expect(approval.status).toBe('pending');
-    expect(approval.howToApprove).toMatch(/curator mcp approve/);
+    expect(howToApprove).toMatch(/curator mcp approve/);
     expect((await env.deps.assets.get(target.id)).status).toBe('draft');
     const pending = await env.deps.approvalGate.pending(client.sessionId!);
-    expect(pending.map((a) => a.id)).toEqual([approval.actionId]);
+    expect(pending.map((a) => a.id)).toEqual([approval.id]);
   });
 
   it('with MCP_HTTP_ELICITATION=on asks the person at the client over the session stream and runs the action when they accept', async () => {

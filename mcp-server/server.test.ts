@@ -222,7 +222,9 @@ describe('MCP server: resources and prompts', () => {
 
 describe('MCP server: tools that need approval', () => {
   type Outcome = {
-    approval: { status: string; actionId: string; changed: boolean; howToApprove: string };
+    pending: { status: string; id: string; tool: string; summary: string };
+    changed: boolean;
+    howToApprove: string;
   };
   const statuses = async () =>
     (await env.deps.assets.byIds(lib.assets.map((a) => a.id))).map((a) => a.status);
@@ -235,17 +237,16 @@ describe('MCP server: tools that need approval', () => {
     });
     // Not an error: the model reads that it is waiting for a person, with the id to quote.
     expect(r.isError).toBeFalsy();
-    const { approval } = r.structuredContent as Outcome;
-    expect(approval).toMatchObject({ status: 'pending', changed: false });
-    expect(approval.howToApprove).toContain(`curator mcp approve ${approval.actionId}`);
-    expect(text(r)).toMatch(
-      new RegExp(`Pending approval, nothing changed yet.*${approval.actionId}`),
-    );
+    const outcome = r.structuredContent as Outcome;
+    const approval = outcome.pending;
+    expect(outcome).toMatchObject({ pending: { status: 'pending' }, changed: false });
+    expect(outcome.howToApprove).toContain(`curator mcp approve ${approval.id}`);
+    expect(text(r)).toMatch(new RegExp(`Pending approval, nothing changed yet.*${approval.id}`));
     expect(await statuses()).toEqual(['draft', 'draft', 'draft']);
     expect(await env.deps.audit.forTarget(`asset:${lib.assets[0]!.id}`)).toEqual([]);
 
     const pending = await env.deps.approvalGate.pending('mcp-stdio');
-    expect(pending.map((p) => p.id)).toEqual([approval.actionId]);
+    expect(pending.map((p) => p.id)).toEqual([approval.id]);
     expect(pending[0]).toMatchObject({ tool: 'set-asset-status', requestedBy: 'mcp' });
   });
 
@@ -296,25 +297,25 @@ describe('MCP server: tools that need approval', () => {
     const client = await connect({}, () => answer);
     const args = { assetIds: [lib.assets[0]!.id], status: 'archived' };
     const declined = await client.callTool({ name: 'set-asset-status', arguments: args });
-    expect((declined.structuredContent as Outcome).approval.status).toBe('denied');
+    expect((declined.structuredContent as Outcome).pending.status).toBe('denied');
 
     answer = { action: 'accept', content: { approve: false } };
     const unticked = await client.callTool({ name: 'set-asset-status', arguments: args });
-    expect((unticked.structuredContent as Outcome).approval.status).toBe('denied');
+    expect((unticked.structuredContent as Outcome).pending.status).toBe('denied');
 
     answer = { action: 'cancel' };
     const dismissed = await client.callTool({ name: 'set-asset-status', arguments: args });
-    const { approval } = dismissed.structuredContent as Outcome;
+    const { pending: approval } = dismissed.structuredContent as Outcome;
     expect(approval.status).toBe('pending');
     expect(await statuses()).toEqual(['draft', 'draft', 'draft']);
 
     // Later, a person approves it from the CLI; it runs with the stored input.
-    expect(await decideAction(env.deps, 'pending', [])).toContain(approval.actionId);
-    const out = await decideAction(env.deps, 'approve', [approval.actionId]);
+    expect(await decideAction(env.deps, 'pending', [])).toContain(approval.id);
+    const out = await decideAction(env.deps, 'approve', [approval.id]);
     expect(out).toMatch(/approved and ran/);
     expect((await env.deps.assets.get(lib.assets[0]!.id)).status).toBe('archived');
     await expect(
-      decideAction(env.deps, 'deny', [approval.actionId, '--conversation', 'other-conv']),
+      decideAction(env.deps, 'deny', [approval.id, '--conversation', 'other-conv']),
     ).rejects.toThrow(/another conversation/);
   });
 });

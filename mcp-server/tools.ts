@@ -19,7 +19,7 @@ import { runToolGated } from '../agent/run-tool.ts';
 import type { Deps } from '../core/deps.ts';
 import { isAppError } from '../core/errors.ts';
 import { truncate } from '../core/util.ts';
-import { type View, viewText } from '../core/views.ts';
+import { PendingAction as PendingActionSchema, type View, viewText } from '../core/views.ts';
 import {
   type Actor,
   type AnyTool,
@@ -37,17 +37,14 @@ export function howToApprove(action: Pick<PendingAction, 'id' | 'conversationId'
   return `A person approves it with \`curator mcp approve ${action.id}${conv}\` (or \`curator mcp deny …\`), or, while \`curator serve\` runs, with POST /api/approvals/${action.id}/approve {"conversationId":"${action.conversationId}"} and the approver token; nothing changes until then.`;
 }
 
-/** What a needsApproval tool returns while (or because) a person has not approved it. */
+/**
+ * What a needsApproval tool returns while (or because) a person has not approved it: the same
+ * PendingAction the agent and the HTTP approvals API return, and how a person decides on it.
+ */
 export const ApprovalOutcome = z.object({
-  approval: z.object({
-    status: z.enum(['pending', 'denied']),
-    actionId: z.string(),
-    tool: z.string(),
-    summary: z.string(),
-    expiresAt: z.string(),
-    changed: z.literal(false),
-    howToApprove: z.string(),
-  }),
+  pending: PendingActionSchema,
+  changed: z.literal(false),
+  howToApprove: z.string(),
 });
 export type ApprovalOutcome = z.infer<typeof ApprovalOutcome>;
 
@@ -162,18 +159,12 @@ function assetLinks(view: View): CallToolResult['content'] {
 
 function approvalResult(action: PendingAction, status: 'pending' | 'denied'): CallToolResult {
   const outcome: ApprovalOutcome = {
-    approval: {
-      status,
-      actionId: action.id,
-      tool: action.tool,
-      summary: action.summary,
-      expiresAt: action.expiresAt,
-      changed: false,
-      howToApprove:
-        status === 'pending'
-          ? howToApprove(action)
-          : 'The user declined; do not retry unless they ask.',
-    },
+    pending: { ...action, status },
+    changed: false,
+    howToApprove:
+      status === 'pending'
+        ? howToApprove(action)
+        : 'The user declined; do not retry unless they ask.',
   };
   const text =
     status === 'pending'

@@ -18,42 +18,17 @@ export interface PendingInfo {
 }
 
 /**
- * Finds a pending action in a tool result: `{ status: 'pending_approval', approvalId }` (what the
- * agent's approval gate returns), `{ pendingActionId }` or `{ pending: { id } }`.
+ * The pending action in a tool result: the approval gate answers a gated call with
+ * `{ pending: PendingAction }`, the one shape the agent, MCP and HTTP share (core/views.ts).
  */
-export function findPending(output: unknown, depth = 0): PendingInfo | undefined {
-  if (!isObj(output) || depth > 3) return undefined;
-  for (const key of ['pendingActionId', 'pendingId']) {
-    if (typeof output[key] === 'string') return pendingFrom(output, output[key] as string);
-  }
-  // An executed action also carries its approvalId, so the status decides whether it still waits.
-  if (/pending|awaiting|approval_required|needs_approval/i.test(str(output.status))) {
-    const id = output.approvalId ?? output.actionId ?? output.id;
-    if (typeof id === 'string') return pendingFrom(output, id);
-  }
-  for (const key of ['pending', 'pendingAction']) {
-    const v = output[key];
-    const first = Array.isArray(v) ? v[0] : v;
-    if (isObj(first)) {
-      const inner = findPending(first, depth + 1);
-      if (inner) return inner;
-      if (typeof first.id === 'string') return pendingFrom(first, first.id);
-    }
-  }
-  return undefined;
-}
-
-function pendingFrom(o: Obj, id: string): PendingInfo {
+export function findPending(output: unknown): PendingInfo | undefined {
+  if (!isObj(output) || !isObj(output.pending)) return undefined;
+  const p = output.pending;
+  if (typeof p.id !== 'string' || p.status !== 'pending') return undefined;
   return {
-    id,
-    tool:
-      typeof o.tool === 'string' ? o.tool : typeof o.toolName === 'string' ? o.toolName : undefined,
-    summary:
-      typeof o.summary === 'string'
-        ? o.summary
-        : typeof o.message === 'string'
-          ? o.message
-          : undefined,
+    id: p.id,
+    tool: typeof p.tool === 'string' ? p.tool : undefined,
+    summary: typeof p.summary === 'string' ? p.summary : undefined,
   };
 }
 

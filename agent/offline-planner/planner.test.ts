@@ -112,9 +112,13 @@ describe('planner steps', () => {
         'set-asset-status',
         { assetIds: [A], status: 'approved' },
         {
-          status: 'pending_approval',
-          approvalId: 'ap2x7',
-          summary: 'Set status of asset … to "approved"',
+          pending: {
+            id: 'ap2x7',
+            tool: 'set-asset-status',
+            status: 'pending',
+            summary: 'Set status of asset … to "approved"',
+          },
+          changed: false,
         },
       ),
     ]);
