@@ -1,6 +1,6 @@
 // Reading a tool's JSON schema: enums and the words for their values (the schema's own aliases),
 // `name=value` pairs, and coercion of a written value to the type a property expects.
-import { escapeRe } from './extract.ts';
+import { escapeRe } from '../../core/util.ts';
 
 export interface JsonSchema {
   type?: string | string[];

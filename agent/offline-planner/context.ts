@@ -1,9 +1,10 @@
 // What the planner decides from: the entities in the user's message, the tools on offer, and what
 // earlier turns were about (for "these", "it", "next page").
+
+import { extractAssetIds } from '../../assets/words.ts';
 import { isObj } from '../../core/util.ts';
 import { findPending } from './answer.ts';
 import { extract } from './entities.ts';
-import { extractAssetIds } from './extract.ts';
 import type { Conversation } from './prompt.ts';
 import type { Memory, RouteContext, ToolInfo } from './types.ts';
 

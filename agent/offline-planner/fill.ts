@@ -1,6 +1,8 @@
 // A tool's input from a message: what the matched example fixes, then what the message says
 // explicitly (JSON or name=value), then the entities by property name and the enum words, all read
 // off the tool's JSON schema. Nothing here knows a tool by name.
+
+import { escapeRe } from '../../core/util.ts';
 import type { ToolExample } from '../../tools/define-tool.ts';
 import {
   clamp,
@@ -15,7 +17,6 @@ import {
   unwrap,
 } from './args.ts';
 import type { Extracted, Found } from './entities.ts';
-import { escapeRe } from './extract.ts';
 import { tokens } from './match.ts';
 
 export interface Message {
