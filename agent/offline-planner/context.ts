@@ -101,7 +101,12 @@ export function buildMemory(conv: Conversation): Memory {
       turnIds.push(...extractAssetIds(text, knownIds));
       const cursor = turn.assistant.match(/\bcursor[: ]+([A-Za-z0-9_-]{12,})/);
       if (cursor)
-        lastList = { toolName: 'list-assets', input: lastList?.input ?? {}, next: cursor[1]! };
+        // Which tool listed it is not in the text: the page plan takes the tool that pages.
+        lastList = {
+          toolName: lastList?.toolName ?? '',
+          input: lastList?.input ?? {},
+          next: cursor[1]!,
+        };
     }
     for (const id of turnIds) knownIds.add(id);
     if (turnIds.length) lastIds = turnIds;

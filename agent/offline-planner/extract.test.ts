@@ -1,10 +1,78 @@
 import { describe, expect, it } from 'vitest';
+import {
+  type ChannelRef,
+  extractAssetIds,
+  extractCampaign,
+  extractChannel,
+  extractColours,
+  extractLocale,
+  matchKnownCampaign,
+} from '../../assets/words.ts';
 import { catalog } from '../../tools/index.ts';
 import { keyValues } from './args.ts';
 import { extract } from './entities.ts';
-import { extractEntities } from './extract.ts';
+import {
+  type DateRange,
+  extractAnaphora,
+  extractCount,
+  extractDateRange,
+  extractQuoted,
+} from './extract.ts';
 import { fillInput, type Message } from './fill.ts';
 import { toolInfo } from './planner.ts';
+
+/** Every reader over one message, the way the extractors call them (test support). */
+interface Entities {
+  text: string;
+  lower: string;
+  quoted: string[];
+  assetIds: string[];
+  count?: number;
+  /** "the newest asset", "the latest one": a single item was asked for. */
+  singular: boolean;
+  campaign?: string;
+  channel?: ChannelRef;
+  colours: string[];
+  locale?: string;
+  dateRange?: DateRange;
+  /** "these", "them", "it": the message points back at earlier results. */
+  anaphora?: 'one' | 'all';
+  /** "the first one", "the 2nd": an index into earlier results (0-based). */
+  ordinal?: number;
+}
+
+function extractEntities(
+  text: string,
+  opts: {
+    now: Date;
+    knownIds?: ReadonlySet<string>;
+    knownCampaigns?: readonly { name: string; slug: string }[];
+  },
+): Entities {
+  const lower = text.toLowerCase();
+  const quoted = extractQuoted(text);
+  const named = opts.knownCampaigns?.length
+    ? matchKnownCampaign(lower, opts.knownCampaigns)
+    : undefined;
+  const campaign = extractCampaign(text) ?? named?.slug;
+  const { count, singular } = extractCount(lower);
+  const mention = named && campaign === named.slug ? named.mention : campaign?.toLowerCase();
+  const lowerNoCampaign = mention ? lower.replace(mention, ' ') : lower;
+  return {
+    text,
+    lower,
+    quoted,
+    assetIds: extractAssetIds(text, opts.knownIds),
+    count,
+    singular,
+    campaign,
+    channel: extractChannel(lowerNoCampaign),
+    colours: extractColours(lowerNoCampaign),
+    locale: extractLocale(mention ? lower.replace(mention, ' ') : text),
+    dateRange: extractDateRange(lower, opts.now),
+    ...extractAnaphora(lower),
+  };
+}
 
 const now = new Date('2025-06-18T12:00:00Z'); // a Wednesday
 const e = (text: string) => extractEntities(text, { now });

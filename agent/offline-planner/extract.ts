@@ -1,14 +1,6 @@
 // The general words of a request: counts, date ranges, references back to earlier results and
 // quoted text (the asset domain's words are in assets/words.ts). Pure functions over strings.
-import {
-  type ChannelRef,
-  extractAssetIds,
-  extractCampaign,
-  extractChannel,
-  extractColours,
-  extractLocale,
-  matchKnownCampaign,
-} from '../../assets/words.ts';
+import type { ChannelRef } from '../../assets/words.ts';
 
 export type { ChannelRef };
 
@@ -19,25 +11,6 @@ export interface DateRange {
   to?: string;
   /** The words it came from, for the answer ("last 7 days"). */
   label: string;
-}
-
-export interface Entities {
-  text: string;
-  lower: string;
-  quoted: string[];
-  assetIds: string[];
-  count?: number;
-  /** "the newest asset", "the latest one": a single item was asked for. */
-  singular: boolean;
-  campaign?: string;
-  channel?: ChannelRef;
-  colours: string[];
-  locale?: string;
-  dateRange?: DateRange;
-  /** "these", "them", "it": the message points back at earlier results. */
-  anaphora?: 'one' | 'all';
-  /** "the first one", "the 2nd": an index into earlier results (0-based). */
-  ordinal?: number;
 }
 
 const NUMBER_WORDS: Record<string, number> = {
@@ -229,39 +202,6 @@ export function extractQuoted(text: string): string[] {
   return [
     ...text.matchAll(/"([^"]+)"|“([^”]+)”|(?:^|[\s(])'([^']+)'(?=$|[\s).,!?;:])|‘([^’]+)’/g),
   ].map((m) => (m[1] ?? m[2] ?? m[3] ?? m[4]!).trim());
-}
-
-export function extractEntities(
-  text: string,
-  opts: {
-    now: Date;
-    knownIds?: ReadonlySet<string>;
-    knownCampaigns?: readonly { name: string; slug: string }[];
-  },
-): Entities {
-  const lower = text.toLowerCase();
-  const quoted = extractQuoted(text);
-  const named = opts.knownCampaigns?.length
-    ? matchKnownCampaign(lower, opts.knownCampaigns)
-    : undefined;
-  const campaign = extractCampaign(text) ?? named?.slug;
-  const { count, singular } = extractCount(lower);
-  const mention = named && campaign === named.slug ? named.mention : campaign?.toLowerCase();
-  const lowerNoCampaign = mention ? lower.replace(mention, ' ') : lower;
-  return {
-    text,
-    lower,
-    quoted,
-    assetIds: extractAssetIds(text, opts.knownIds),
-    count,
-    singular,
-    campaign,
-    channel: extractChannel(lowerNoCampaign),
-    colours: extractColours(lowerNoCampaign),
-    locale: extractLocale(mention ? lower.replace(mention, ' ') : text),
-    dateRange: extractDateRange(lower, opts.now),
-    ...extractAnaphora(lower),
-  };
 }
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

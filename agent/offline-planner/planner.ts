@@ -359,13 +359,16 @@ function askForMissing(tool: ToolInfo, fill: Filled): string {
 
 function pagePlan(ctx: RouteContext): Plan | undefined {
   const last = ctx.memory.lastList;
-  if (!last?.next || !ctx.tools.has(last.toolName) || !NEXT_PAGE.test(ctx.message))
-    return undefined;
-  const tool = ctx.tools.get(last.toolName)!;
+  if (!last?.next || !NEXT_PAGE.test(ctx.message)) return undefined;
+  // A list remembered from an answer's text alone does not say its tool: the tool that pages.
+  const tool =
+    ctx.tools.get(last.toolName) ??
+    [...ctx.tools.values()].find((t) => 'cursor' in (t.schema.properties ?? {}));
+  if (!tool) return undefined;
   const input = { ...last.input, cursor: last.next };
   return {
-    intent: `${last.toolName}:next-page`,
-    next: (done) => (done.length ? [] : [{ toolName: last.toolName, input }]),
+    intent: `${tool.name}:next-page`,
+    next: (done) => (done.length ? [] : [{ toolName: tool.name, input }]),
     answer: (done) => done.map((x) => renderExchange(x, tool, { nextPage: true })).join('\n\n'),
   };
 }
@@ -378,6 +381,7 @@ interface Capability {
   /** Tokens a tool's examples would hold if some tool could do it. */
   words: string[];
   cannot: string;
+  /** The closest request some tool can serve, said as a person would; the catalog finds the tool. */
   closest: string;
 }
 const REQUEST_START =
@@ -389,20 +393,20 @@ const CAPABILITIES: Capability[] = [
       '(?:\\s+[\\w-]+){0,4}?\\s+(?:images?|pictures?|photos?|visuals?|banners?|videos?|heroe?s?|assets?|creatives?|ads?|shots?|variants?|variations?|mock-?ups?)\\b',
     words: ['generat', 'creat', 'produc', 'draw', 'design', 'paint'],
     cannot: 'generate new images',
-    closest: 'find existing assets to start from (list-assets)',
+    closest: 'list assets',
   },
   {
     verbs: 'delete|erase|destroy|purge|wipe',
     object: '(?!.{0,30}\\b(?:keywords?|tags?|description|title)\\b)',
     words: ['delet', 'eras', 'destroy', 'purg'],
     cannot: 'delete assets',
-    closest: "archive them (set-asset-status), which needs a person's approval",
+    closest: 'archive {id}',
   },
   {
     verbs: 'upscale|crop|resize|retouch|photoshop|recolou?r|rotate|flip',
     words: ['upscal', 'crop', 'resiz', 'retouch', 'rotat'],
     cannot: 'edit the pixels of an image',
-    closest: 'show an asset and its existing renditions (get-asset)',
+    closest: 'show me asset {id} and its renditions',
   },
 ];
 
@@ -414,7 +418,11 @@ function missingCapability(ctx: RouteContext, ix: Index): Plan | undefined {
     if (!m || c.words.some((w) => ix.bm25.knows(w))) continue;
     const verb = m[1]!.toLowerCase();
     const asked = c.cannot.startsWith(verb) ? '' : ` (you asked me to ${verb})`;
-    const preface = `I can't ${c.cannot} with the tools I have${asked}. The closest I can do is ${c.closest}. Here is what I can do:`;
+    const near = closestTool(ix, c.closest);
+    const closest = near
+      ? ` The closest I can do is ${near.name}: ${firstSentence(near.description)}${near.annotations.needsApproval ? " (it needs a person's approval)" : ''}.`
+      : '';
+    const preface = `I can't ${c.cannot} with the tools I have${asked}.${closest} Here is what I can do:`;
     return {
       intent: 'unsupported',
       next: () => [],
@@ -423,6 +431,19 @@ function missingCapability(ctx: RouteContext, ix: Index): Plan | undefined {
   }
   return undefined;
 }
+
+/** The tool whose examples best match a request, when one matches well enough. */
+function closestTool(ix: Index, say: string): ToolInfo | undefined {
+  const q = tokens(say);
+  let best: { tool: ToolInfo; s: number } | undefined;
+  ix.docs.forEach((d, i) => {
+    const s = ix.bm25.score(q, i);
+    if (!best || s > best.s) best = { tool: d.tool, s };
+  });
+  return best && best.s >= THRESHOLD ? best.tool : undefined;
+}
+
+const firstSentence = (s: string) => s.split(/(?<=\.)\s/)[0]!.replace(/\.$/, '');
 
 function noMatchPlan(ctx: RouteContext, best: Ranked | undefined): Plan {
   const closest =
