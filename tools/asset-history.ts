@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { AppError } from '../core/errors.ts';
+import { trail } from '../assets/history.ts';
 import { views } from '../core/views.ts';
-import { parseKey } from '../store/ids.ts';
 import { AssetIdInput } from './asset-views.ts';
 import { defineTool } from './define-tool.ts';
 
@@ -73,16 +72,7 @@ export const assetHistory = defineTool({
       total: out.total,
     }),
   run: async ({ assetId, actionId, limit }, deps) => {
-    let all: Awaited<ReturnType<typeof deps.audit.forApproval>>;
-    if (actionId) {
-      const action = await deps.approvals.get(parseKey('approval', actionId));
-      if (!action) throw new AppError('not_found', `no action with id ${actionId}`);
-      all = await deps.audit.forApproval(action.id);
-    } else {
-      const id = parseKey('asset', assetId!);
-      await deps.assets.get(id);
-      all = await deps.audit.forTarget(`asset:${id}`, 1000);
-    }
+    const all = await trail(deps, { assetId, actionId });
     return {
       entries: all.slice(0, limit).map((e) => ({
         at: e.at,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AssetSummary, summarize } from '../assets/cards.ts';
+import { assetDetail } from '../assets/detail.ts';
 import { views } from '../core/views.ts';
-import { parseKey } from '../store/ids.ts';
 import { Composition, PaletteColor, Tag } from '../store/models.ts';
 import { AssetIdInput, assetFacts } from './asset-views.ts';
 import { defineTool } from './define-tool.ts';
@@ -110,12 +110,7 @@ export const getAsset = defineTool({
       ],
     }),
   run: async ({ assetId }, deps) => {
-    const id = parseKey('asset', assetId);
-    const a = await deps.assets.get(id);
-    const [{ parents, children }, placements] = await Promise.all([
-      deps.graph.neighbours(id),
-      deps.catalog.placements({ asset: id }),
-    ]);
+    const { id, asset: a, parents, children, placements } = await assetDetail(deps, assetId);
     return {
       ...summarize(a, deps.urls),
       originalName: a.originalName,

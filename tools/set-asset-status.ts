@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { setStatus } from '../assets/changes.ts';
 import { Selection } from '../assets/selection.ts';
 import { resolveTargets } from '../assets/targets.ts';
-import { AppError } from '../core/errors.ts';
 import { views } from '../core/views.ts';
 import { AssetStatus } from '../store/models.ts';
 import { AssetIdInput } from './asset-views.ts';
@@ -68,43 +68,5 @@ export const setAssetStatus = defineTool({
     const t = await resolveTargets(deps, input);
     return { targets: t.ids, text: `Set status of ${t.description} to "${input.status}"` };
   },
-  run: async (input, deps, ctx) => {
-    const ids = ctx.approval?.targets ?? (await resolveTargets(deps, input)).ids;
-    const { status } = input;
-    const out = await deps.bulk.run(
-      ids,
-      async (batch) =>
-        (await deps.assets.byIds(batch)).map((a) =>
-          a.status === status
-            ? a.id
-            : {
-                id: a.id,
-                title: (a.title || a.originalName).slice(0, 120),
-                before: { status: a.status },
-                after: { status },
-              },
-        ),
-      {
-        actor: ctx.actor.id,
-        action: 'set-asset-status',
-        approval: ctx.approval,
-        startBatch: ctx.approval?.startBatch,
-        signal: ctx.signal,
-      },
-    );
-    if (out.changedCount + out.unchangedCount === 0 && ids.length) {
-      throw new AppError(
-        'not_found',
-        `no asset with id ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''} exists any more; nothing changed`,
-      );
-    }
-    return {
-      status,
-      changed: out.changed.map((c) => ({ ...c, before: c.before.status as AssetStatus })),
-      changedCount: out.changedCount,
-      unchanged: out.unchanged,
-      unchangedCount: out.unchangedCount,
-      approvalId: ctx.approval?.id,
-    };
-  },
+  run: (input, deps, ctx) => setStatus(deps, input, ctx),
 });

@@ -1,13 +1,12 @@
 import { z } from 'zod';
+import { KEYWORD_LIMIT, updateMetadata } from '../assets/changes.ts';
 import { Selection } from '../assets/selection.ts';
 import { resolveTargets } from '../assets/targets.ts';
-import { AppError } from '../core/errors.ts';
 import { views } from '../core/views.ts';
 import { AssetIdInput } from './asset-views.ts';
 import { defineTool } from './define-tool.ts';
 
 const Keyword = z.string().trim().min(1).max(80);
-const KEYWORD_LIMIT = 100;
 
 export const UpdateAssetMetadataResult = z.object({
   id: z.string().describe('the first changed (or only) asset'),
@@ -18,8 +17,6 @@ export const UpdateAssetMetadataResult = z.object({
   unchangedCount: z.number().describe('how many already had these values'),
   approvalId: z.string().optional(),
 });
-
-type Field = 'title' | 'description' | 'keywords';
 
 export const updateAssetMetadata = defineTool({
   name: 'update-asset-metadata',
@@ -88,77 +85,5 @@ export const updateAssetMetadata = defineTool({
     );
     return { targets: t.ids, text: `Update ${fields.join(', ')} of ${t.description}` };
   },
-  run: async (input, deps, ctx) => {
-    const ids = ctx.approval?.targets ?? (await resolveTargets(deps, input)).ids;
-    let first: { id: string; title: string; changed: Field[]; keywords: string[] } | undefined;
-    const out = await deps.bulk.run(
-      ids,
-      async (batch) =>
-        (await deps.assets.byIds(batch)).map((before) => {
-          const after = {
-            title: input.title ?? before.title,
-            description: input.description ?? before.description,
-            keywords:
-              input.keywords || input.addKeywords || input.removeKeywords
-                ? nextKeywords(before.keywords, input)
-                : before.keywords,
-          };
-          if (after.keywords.length > KEYWORD_LIMIT) {
-            throw new AppError(
-              'invalid_input',
-              `an asset keeps at most ${KEYWORD_LIMIT} keywords (${before.id} would have ${after.keywords.length}); nothing more changed`,
-            );
-          }
-          const changed: Field[] = [];
-          if (after.title !== before.title) changed.push('title');
-          if (after.description !== before.description) changed.push('description');
-          if (JSON.stringify(after.keywords) !== JSON.stringify(before.keywords)) {
-            changed.push('keywords');
-          }
-          const title = (after.title || before.originalName).slice(0, 200);
-          if (!first || (!first.changed.length && changed.length)) {
-            first = { id: before.id, title, changed, keywords: after.keywords.slice(0, 30) };
-          }
-          if (!changed.length) return before.id;
-          return {
-            id: before.id,
-            title,
-            before: Object.fromEntries(changed.map((k) => [k, before[k]])),
-            after: Object.fromEntries(changed.map((k) => [k, after[k]])),
-          };
-        }),
-      {
-        actor: ctx.actor.id,
-        action: 'update-asset-metadata',
-        approval: ctx.approval,
-        startBatch: ctx.approval?.startBatch,
-        signal: ctx.signal,
-      },
-    );
-    if (!first) throw new AppError('not_found', `no asset with id ${ids[0]}`);
-    return {
-      ...first,
-      changedCount: out.changedCount,
-      unchangedCount: out.unchangedCount,
-      approvalId: ctx.approval?.id,
-    };
-  },
+  run: (input, deps, ctx) => updateMetadata(deps, input, ctx),
 });
-
-/** Replace, then add, then remove; case-insensitive duplicates collapse to the first spelling. */
-function nextKeywords(
-  current: string[],
-  i: { keywords?: string[]; addKeywords?: string[]; removeKeywords?: string[] },
-): string[] {
-  const base = [...(i.keywords ?? current), ...(i.addKeywords ?? [])];
-  const drop = new Set((i.removeKeywords ?? []).map((k) => k.toLowerCase()));
-  const seen = new Set<string>();
-  const out: string[] = [];
-  for (const k of base) {
-    const key = k.toLowerCase();
-    if (drop.has(key) || seen.has(key)) continue;
-    seen.add(key);
-    out.push(k);
-  }
-  return out;
-}
