@@ -17,10 +17,12 @@ const reference: Extractor = {
   kind: 'id',
   fields: ID_FIELDS,
   find: ({ lower, lastIds }) => {
-    const a = extractAnaphora(lower);
+    // "archive all", "approve everything": the whole previous answer, when there is one.
+    const bare = /\b(?:all|everything)\s*[.!?]*$/.test(lower) && lastIds.length > 0;
+    const a = bare ? { anaphora: 'all' as const, ordinal: undefined } : extractAnaphora(lower);
     if (!a.anaphora) return [];
     const m =
-      /\bthe\s+(?:first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last)\s+(?:one|asset|image|item|result)\b|\b(?:all of them|each of them|all of these|all of those|these|those|them|the above|this list|that list|this one|that one|this asset|that asset|this image|that image|the same asset|it)\b/.exec(
+      /\bthe\s+(?:first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last)\s+(?:one|asset|image|item|result)\b|\b(?:all of them|each of them|all of these|all of those|these|those|them|the above|this list|that list|this one|that one|this asset|that asset|this image|that image|the same asset|it|all|everything)\b/.exec(
         lower,
       );
     const start = m?.index ?? -1;
@@ -41,11 +43,20 @@ const reference: Extractor = {
 const quoted: Extractor = {
   kind: 'text',
   fields: /^(?:query|q|text|search|prompt|terms?)$/i,
-  find: ({ text }) =>
-    extractQuoted(text).map((q) => {
-      const start = text.indexOf(q) - 1;
-      return { kind: 'text', start, end: start + q.length + 2, value: q, label: q };
-    }),
+  find: ({ text }) => {
+    const out: Found[] = [];
+    let from = 0;
+    for (const q of extractQuoted(text)) {
+      const start = text.indexOf(q, from) - 1;
+      const end = start + q.length + 2;
+      from = end;
+      // A quoted campaign name ("campaign 'Black Friday'") is the campaign's, not free text.
+      if (/\bcampaign\s*[:=]?\s*(?:called|named|titled)?\s*$/i.test(text.slice(0, start))) continue;
+      if (/^\s*campaign\b/i.test(text.slice(end))) continue;
+      out.push({ kind: 'text', start, end, value: q, label: q });
+    }
+    return out;
+  },
 };
 
 const count: Extractor = {

@@ -34,6 +34,8 @@ const NUMBER_WORDS: Record<string, number> = {
   dozen: 12,
 };
 const NUM = `(\\d{1,3}|${Object.keys(NUMBER_WORDS).join('|')})`;
+/** After "top", "show me", "limit": any size, clamped to the tool's maximum later. */
+const BIG = `(\\d{1,6}|${Object.keys(NUMBER_WORDS).join('|')})`;
 const toNumber = (s: string) => NUMBER_WORDS[s.toLowerCase()] ?? Number.parseInt(s, 10);
 
 const ITEM_NOUNS =
@@ -43,12 +45,12 @@ export function extractCount(text: string): { count?: number; singular: boolean 
   const lower = text.replace(/\bone (?:by|after|at a time|after another)\b(?: one)?/g, ' ');
   const patterns = [
     new RegExp(
-      `\\b(?:top|first|latest|newest|last|recent|next|best|show(?: me)?|give me|list|find|get|pick)\\s+${NUM}\\b(?!\\s*(?:days?|weeks?|months?|years?|px|%))`,
+      `\\b(?:top|first|latest|newest|last|recent|next|best|show(?: me)?|give me|list|find|get|pick)\\s+${BIG}\\b(?!\\s*(?:days?|weeks?|months?|years?|px|%))`,
     ),
     new RegExp(
       `\\b${NUM}\\s+(?:(?:most\\s+)?(?:recent|latest|newest|new)\\s+)?(?:[a-z-]+\\s+){0,3}?(?:${ITEM_NOUNS})\\b`,
     ),
-    new RegExp(`\\b(?:limit(?:ed)?(?: to| of)?|up to|at most|max(?:imum)?(?: of)?)\\s+${NUM}\\b`),
+    new RegExp(`\\b(?:limit(?:ed)?(?: to| of)?|up to|at most|max(?:imum)?(?: of)?)\\s+${BIG}\\b`),
   ];
   for (const re of patterns) {
     const m = lower.match(re);

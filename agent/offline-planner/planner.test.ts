@@ -176,3 +176,58 @@ describe('planner steps', () => {
     expect(s.calls.map((c) => c.toolName)).not.toContain('set-asset-status');
   });
 });
+
+describe('requests as people phrase them, hostile ones included', () => {
+  it('a question about state never becomes a change, and neither does "don\'t …"', () => {
+    for (const text of [
+      `is ${A} archived?`,
+      `don't archive ${A}`,
+      `Which assets should I approve?`,
+    ]) {
+      const s = step([user(text)]);
+      expect(s.calls.map((c) => c.toolName)).not.toContain('set-asset-status');
+    }
+  });
+
+  it('clamps an oversized count to the schema and keeps a quoted campaign name', () => {
+    expect(step([user('show me 1000 assets')]).calls).toEqual([
+      { toolName: 'list-assets', input: { limit: 100 } },
+    ]);
+    expect(
+      step([user(`show me assets in campaign 'Robert'); DROP TABLE asset;--'`)]).calls,
+    ).toEqual([{ toolName: 'list-assets', input: { campaign: 'Robert' } }]);
+  });
+
+  it('"archive all" after a list means the listed assets, and without one it changes nothing', () => {
+    const listed = [
+      user('show the drafts'),
+      ...call(
+        'c1',
+        'list-assets',
+        { status: 'draft' },
+        {
+          items: [asset(A, ''), asset(B, '')],
+          total: 2,
+          next: null,
+        },
+      ),
+      assistant('Found 2 assets.'),
+    ];
+    expect(step([...listed, user('archive all')]).calls).toEqual([
+      { toolName: 'set-asset-status', input: { status: 'archived', assetIds: [A, B] } },
+    ]);
+    expect(step([user('archive all')]).calls.map((c) => c.toolName)).not.toContain(
+      'set-asset-status',
+    );
+  });
+
+  it('says what it cannot do and names the closest tool, from the catalog', () => {
+    const s = step([user('please generate a banner of a beach at night')]);
+    expect(s.calls).toEqual([]);
+    expect(s.text).toMatch(
+      /^I can't generate new images with the tools I have\. The closest I can do is list-assets:/,
+    );
+    const similar = step([user(`find images similar to ${A}`)]);
+    expect(similar.calls).toEqual([{ toolName: 'get-asset', input: { assetId: A } }]);
+  });
+});

@@ -196,8 +196,9 @@ function rank(ctx: RouteContext, ix: Index): Ranked[] {
       else if (kind === 'id') score -= 5;
     }
     if (tool.annotations.needsApproval) {
-      if (negated) score -= 6;
-      else if (question) score -= 3;
+      // A question about state ("is X archived?") or "don't …" never becomes a change.
+      if (negated) score -= 10;
+      else if (question) score -= 8;
     }
     out.push({ tool, example, score, named, fill, via });
   }
