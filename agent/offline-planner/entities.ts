@@ -6,7 +6,13 @@
 // `defaultExtractors`, not a change to the planner.
 import * as assets from '../../assets/entities.ts';
 import type { ExtractContext, Extractor, Found } from '../../core/entities.ts';
-import { extractAnaphora, extractCount, extractDateRange, extractQuoted } from './extract.ts';
+import {
+  extractAnaphora,
+  extractCount,
+  extractDateRange,
+  extractQuoted,
+  NUMBER_WORDS,
+} from './extract.ts';
 
 export type { ExtractContext, Extractor, Found } from '../../core/entities.ts';
 
@@ -81,23 +87,6 @@ const count: Extractor = {
       },
     ];
   },
-};
-const NUMBER_WORDS: Record<string, number> = {
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  twelve: 12,
-  twenty: 20,
-  fifty: 50,
-  hundred: 100,
-  dozen: 12,
 };
 
 const date: Extractor = {
