@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { defineTool } from '../../tools/define-tool.ts';
 import { catalog } from '../../tools/index.ts';
 import { checkExamples } from './examples.ts';
+import { planStep, toolInfo } from './planner.ts';
+import { readPrompt } from './prompt.ts';
 
 const now = new Date('2025-06-18T12:00:00Z');
 
@@ -34,5 +36,32 @@ describe("the catalog's examples", () => {
     expect(
       failures.some((f) => f.startsWith('make-moodboard:') && f.includes('show-moodboard')),
     ).toBe(true);
+  });
+});
+
+describe('a near-tie', () => {
+  it('asks which tool was meant, naming both, and calls neither', () => {
+    const twin = (name: string) =>
+      defineTool({
+        name,
+        description: `The ${name.split('-')[1]} of an asset.`,
+        annotations: { readOnly: true },
+        input: z.object({ assetId: z.string() }),
+        output: z.object({ ok: z.boolean() }),
+        run: () => ({ ok: true }),
+        examples: [{ say: 'moodboard for {id}' }],
+      });
+    const tools = [...catalog, twin('show-moodboard'), twin('open-moodboard')].map(toolInfo);
+    const s = planStep(
+      readPrompt([
+        { role: 'user', content: [{ type: 'text', text: 'moodboard for k3j2m9x4p1q8abcd' }] },
+      ]),
+      tools,
+      { now },
+    );
+    expect(s.calls).toEqual([]);
+    expect(s.text).toMatch(/^Did you mean (show|open)-moodboard or (show|open)-moodboard\?/);
+    expect(s.text).toContain('show-moodboard');
+    expect(s.text).toContain('open-moodboard');
   });
 });
