@@ -4,6 +4,7 @@ import type { Surreal } from 'surrealdb';
 import { Approvals } from '../agent/approvals.ts';
 import { BulkChanges } from '../assets/bulk-change.ts';
 import { NameResolver } from '../assets/resolve.ts';
+import { VectorIndex } from '../search/vector-index.ts';
 import { ApprovalsRepository } from '../store/approvals.repository.ts';
 import { AssetsRepository } from '../store/assets.repository.ts';
 import { AuditRepository } from '../store/audit.repository.ts';
@@ -11,11 +12,13 @@ import { type BlobStore, FsBlobStore } from '../store/blob-store.ts';
 import { CatalogRepository } from '../store/catalog.repository.ts';
 import { connectStore } from '../store/connect.ts';
 import { ConversationsRepository } from '../store/conversations.repository.ts';
+import { EmbeddingsRepository } from '../store/embeddings.repository.ts';
 import { GraphRepository } from '../store/graph.repository.ts';
 import { ListingIndex } from '../store/listing-index.ts';
 import { PerformanceRepository } from '../store/performance.repository.ts';
 import type { AnyTool } from '../tools/define-tool.ts';
 import { catalog as productCatalog } from '../tools/index.ts';
+import { BUILTIN_DIMS, BUILTIN_MODEL, BUILTIN_PROVIDER } from '../vision/descriptor.ts';
 import type { Config } from './config.ts';
 import { createLogger, type Logger } from './log.ts';
 
@@ -49,6 +52,10 @@ export interface Services {
   performance: PerformanceRepository;
   audit: AuditRepository;
   approvals: ApprovalsRepository;
+  /** Every stored vector, per asset and provider (the source of truth for the kNN sidecar). */
+  embeddings: EmbeddingsRepository;
+  /** kNN over the builtin embeddings (a usearch sidecar under DATA_DIR/vectors/). */
+  vectors: VectorIndex;
 }
 
 export interface Deps extends Services {
@@ -85,6 +92,15 @@ export async function createDeps(
     log,
   });
   const catalog = new CatalogRepository(db);
+  const embeddings = new EmbeddingsRepository(db);
+  const vectors = new VectorIndex(embeddings, {
+    provider: BUILTIN_PROVIDER,
+    model: BUILTIN_MODEL,
+    dims: BUILTIN_DIMS,
+    dir: url.startsWith('mem://') ? undefined : path.join(config.dataDir, 'vectors'),
+    pollMs: /^(wss?|https?):\/\//.test(url) ? 0 : 1_000,
+    log,
+  });
   const deps = {
     config,
     log,
@@ -104,11 +120,14 @@ export async function createDeps(
     audit: new AuditRepository(db),
     conversations: new ConversationsRepository(db),
     approvals: new ApprovalsRepository(db),
+    embeddings,
+    vectors,
     tools: opts.tools ?? productCatalog,
     close: async () => {
       await listing
         .close()
         .catch((err) => log.warn({ err }, 'listing index did not close cleanly'));
+      await vectors.close().catch((err) => log.warn({ err }, 'vector index did not close cleanly'));
       await db.close();
     },
   } as Omit<Deps, 'approvalGate'> as Deps;

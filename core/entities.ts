@@ -28,6 +28,11 @@ export interface Extractor {
   kind: string;
   /** What a tool must be able to do with this entity; said when the chosen tool cannot. */
   constraint?: string;
+  /**
+   * False: the words stay in the text matched against examples ("similar", "best performing"), so
+   * a tool that speaks of them matches; true (default): a placeholder replaces them.
+   */
+  mask?: boolean;
   /** The tool properties this entity fills (matched against the property name). */
   fields?: RegExp;
   /** The value for one property (default: the found value). */

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Deps } from '../core/deps.ts';
 import type { AssetKind, AssetStatus, Orientation, PaletteColor } from '../store/models.ts';
+import { BUILTIN_MODEL, BUILTIN_PROVIDER, builtinDescriptor } from '../vision/descriptor.ts';
 
 export interface FixtureAsset {
   key: string;
@@ -520,6 +521,7 @@ export async function seedLibrary(deps: Deps): Promise<SeededLibrary> {
       },
       id,
     );
+    await storeFixtureEmbedding(deps, id, a.colours);
     // Distinct creation times keep "newest first" the reverse of this list.
     await new Promise((r) => setTimeout(r, 2));
   }
@@ -572,4 +574,32 @@ function hexToLab(hex: string): [number, number, number] {
   const z = f((0.0193339 * r + 0.119192 * g + 0.9503041 * b) / 1.08883);
   const round = (v: number) => Math.round(v * 100) / 100;
   return [round(116 * y - 16), round(500 * (x - y)), round(200 * (y - z))];
+}
+
+/**
+ * The fixture has no image files: its builtin embedding is computed from a picture painted with its
+ * palette (one band per colour, in order), so renditions of a master land near their master.
+ */
+async function storeFixtureEmbedding(
+  deps: Deps,
+  id: string,
+  colours: readonly (readonly [string, string])[],
+): Promise<void> {
+  const size = 32;
+  const data = new Uint8Array(size * size * 3);
+  for (let y = 0; y < size; y++) {
+    const [, hex] = colours[Math.min(colours.length - 1, Math.floor((y * colours.length) / size))]!;
+    const rgb = [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16));
+    for (let x = 0; x < size; x++) data.set(rgb, (y * size + x) * 3);
+  }
+  const vector = builtinDescriptor({ data, width: size, height: size, channels: 3 });
+  const row = {
+    assetId: id,
+    provider: BUILTIN_PROVIDER,
+    model: BUILTIN_MODEL,
+    assetVersion: 1,
+    vector,
+  };
+  await deps.embeddings.put(row);
+  deps.vectors.upsert(row);
 }

@@ -9,6 +9,7 @@ import { sleep } from '../core/util.ts';
 import { sha256 } from '../store/blob-store.ts';
 import type { Asset, AssetKind, AssetStatus, NewAsset, Tag } from '../store/models.ts';
 import { analyzeImage, type ImageAnalysis } from '../vision/analyze.ts';
+import { BUILTIN_MODEL, BUILTIN_PROVIDER } from '../vision/descriptor.ts';
 import { formatBytes } from './bytes.ts';
 import { fetchUrl } from './fetch-url.ts';
 import { nameFromUrl, sanitizeName, titleFromName } from './names.ts';
@@ -116,6 +117,26 @@ async function createRecord(deps: Deps, input: NewAsset): Promise<IngestOutcome>
   }
 }
 
+/**
+ * The builtin embedding goes beside the asset. It is derived data: if the store refuses it, the
+ * asset stays ingested and `curator enrich` computes it later.
+ */
+async function storeEmbedding(deps: Deps, id: string, version: number, vector: Float32Array) {
+  const row = {
+    assetId: id,
+    provider: BUILTIN_PROVIDER,
+    model: BUILTIN_MODEL,
+    assetVersion: version,
+    vector,
+  };
+  try {
+    await retrying(() => deps.embeddings.put(row));
+    deps.vectors.upsert(row);
+  } catch (err) {
+    deps.log.warn({ err, asset: id }, 'embedding not stored; `curator enrich` will compute it');
+  }
+}
+
 export async function ingestBuffer(
   deps: Deps,
   data: Buffer,
@@ -162,6 +183,7 @@ export async function ingestBuffer(
   const created = await createRecord(deps, input);
   if (created.status === 'duplicate') return asDuplicate(deps, created.asset, opts.campaign);
   let asset = created.asset;
+  await storeEmbedding(deps, asset.id, asset.version, a.embedding);
   const campaign = opts.campaign;
   if (campaign) {
     const id = asset.id;

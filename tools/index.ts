@@ -2,6 +2,7 @@
 
 import { assetHistory } from './asset-history.ts';
 import type { AnyTool } from './define-tool.ts';
+import { findSimilar } from './find-similar.ts';
 import { getAsset } from './get-asset.ts';
 import { listAssets } from './list-assets.ts';
 import { setAssetStatus } from './set-asset-status.ts';
@@ -11,6 +12,7 @@ import { updateAssetMetadata } from './update-asset-metadata.ts';
 export const catalog: readonly AnyTool[] = [
   listAssets,
   getAsset,
+  findSimilar,
   setAssetStatus,
   updateAssetMetadata,
   assetHistory,

@@ -1,9 +1,10 @@
 // Everything ingestion learns from the pixels, from one decode: type, size, palette, perceptual hash,
-// composition, descriptive metadata and a WebP thumbnail.
+// composition, the builtin embedding, descriptive metadata and a WebP thumbnail.
 import { AppError } from '../core/errors.ts';
 import type { Composition, PaletteColor } from '../store/models.ts';
 import { compositionStats } from './composition.ts';
 import { decodeSmall, formatLabel, rawInput, readHeader } from './decode.ts';
+import { builtinDescriptor } from './descriptor.ts';
 import { createGate, defaultDecodeSlots } from './gate.ts';
 import { type ImageMeta, readMetadata } from './metadata.ts';
 import { extractPalette } from './palette.ts';
@@ -33,6 +34,8 @@ export interface ImageAnalysis {
   composition: Composition;
   /** WebP, long side THUMBNAIL_SIZE px (smaller images are not enlarged). */
   thumbnail: Buffer;
+  /** The builtin embedding (vision/descriptor.ts), unit length. */
+  embedding: Float32Array;
   meta: ImageMeta;
 }
 
@@ -89,6 +92,7 @@ export async function analyzeImage(data: Buffer, limits: AnalyzeLimits): Promise
     phash: phashFromGrey(grey.data),
     composition: compositionStats(flat.data, 3, size),
     thumbnail,
+    embedding: builtinDescriptor(flat),
     meta,
   };
 }

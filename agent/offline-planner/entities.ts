@@ -111,6 +111,7 @@ const date: Extractor = {
 /** Performance words: ranking by results needs metrics, which no list filter has. */
 const metric: Extractor = {
   kind: 'metric',
+  mask: false,
   constraint: 'rank or filter by performance',
   fields: /^(?:metric|metrics|kpi|sortBy|orderBy|rankBy|performance)$/i,
   find: ({ lower }) => {
@@ -127,6 +128,7 @@ const metric: Extractor = {
 /** "similar to X", "more like this": visual similarity. */
 const similar: Extractor = {
   kind: 'similar',
+  mask: false,
   constraint: 'find visually similar assets',
   fields: /^(?:similarTo|likeAsset|referenceId|queryImage|imageId|similar)$/i,
   find: ({ lower }) => {
@@ -168,10 +170,12 @@ export function extract(ctx: ExtractContext, extractors = defaultExtractors): Ex
   const byKind: Extracted['byKind'] = new Map();
   const overlaps = (f: Found) =>
     f.start >= 0 && found.some((g) => g.start >= 0 && f.start < g.end && g.start < f.end);
+  const unmasked = new Set<Found>();
   for (const x of extractors) {
     for (const f of x.find(ctx)) {
       if (overlaps(f)) continue;
       found.push(f);
+      if (x.mask === false) unmasked.add(f);
       const k = byKind.get(f.kind) ?? { extractor: x, found: [] };
       k.found.push(f);
       byKind.set(f.kind, k);
@@ -179,12 +183,14 @@ export function extract(ctx: ExtractContext, extractors = defaultExtractors): Ex
   }
   let masked = '';
   let pos = 0;
-  for (const f of [...found].filter((f) => f.start >= 0).sort((a, b) => a.start - b.start)) {
+  for (const f of found
+    .filter((f) => f.start >= 0 && !unmasked.has(f))
+    .sort((a, b) => a.start - b.start)) {
     masked += `${ctx.text.slice(pos, f.start)} {${f.kind}} `;
     pos = f.end;
   }
   masked += ctx.text.slice(pos);
   // Entities implied rather than said still count as a placeholder.
-  for (const f of found) if (f.start < 0) masked += ` {${f.kind}}`;
+  for (const f of found) if (f.start < 0 && !unmasked.has(f)) masked += ` {${f.kind}}`;
   return { found, masked, byKind };
 }

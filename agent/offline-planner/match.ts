@@ -22,7 +22,7 @@ const PHRASES: [RegExp, string][] = [
   [/\broll(?:ed)? back\b/g, 'undo'],
   [/\bup for\b/g, 'for'],
   [
-    /\bmore (?:on|about)\b|\btell me about\b|\bdetails? (?:on|of|for|about)\b|\binfo(?:rmation)? (?:on|about)\b/g,
+    /\bmore (?:details?|info(?:rmation)?|on|about)\b|\btell me about\b|\bdetails? (?:on|of|for|about)\b|\binfo(?:rmation)? (?:on|about)\b/g,
     'detail',
   ],
 ];
@@ -44,9 +44,7 @@ const WORDS: Record<string, string> = {
   check: 'show',
   inspect: 'show',
   get: 'show',
-  find: 'list',
-  search: 'list',
-  give: 'list',
+  search: 'find',
   recent: 'newest',
   latest: 'newest',
   new: 'newest',
@@ -115,7 +113,7 @@ const STOP = new Set(
     'thanks thank just also so then than now currently still yet already really very some all every ' +
     'each one ones s t d ll re ve m have has had got like want need wanna let lets am up out off ' +
     'into over as if not no yes ok hmm oh actually instead rather maybe okay well kinds kind thing things ' +
-    'whatever able help any anything everything'
+    'whatever able help any anything everything give'
   ).split(' '),
 );
 // "kind" is a list filter's name, but as a word it is nearly always "what kind of": a stop word.

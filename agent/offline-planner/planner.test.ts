@@ -227,7 +227,10 @@ describe('requests as people phrase them, hostile ones included', () => {
     expect(s.text).toMatch(
       /^I can't generate new images with the tools I have\. The closest I can do is list-assets:/,
     );
-    const similar = step([user(`find images similar to ${A}`)]);
-    expect(similar.calls).toEqual([{ toolName: 'get-asset', input: { assetId: A } }]);
+    const delist = step([user(`delete ${A}`)]);
+    expect(delist.calls).toEqual([]);
+    expect(delist.text).toMatch(
+      /^I can't delete assets with the tools I have\. The closest I can do is set-asset-status:/,
+    );
   });
 });

@@ -237,7 +237,11 @@ function toolPlan(ctx: RouteContext, r: Ranked): Plan {
   const follow = (tool.plan?.follow ?? []).filter((f) => f.when.test(ctx.message));
   const mustAsk = gated && fill.ambiguous;
   const blocked = mustAsk || (fill.missing.length > 0 && !via);
-  const notes = constraintNotes(ctx, [fill, ...(via ? [via.fill] : [])]);
+  const notes = constraintNotes(
+    ctx,
+    [fill, ...(via ? [via.fill] : [])],
+    [tool, ...(via ? [via.tool] : [])],
+  );
 
   const listInput = via
     ? {
@@ -336,10 +340,17 @@ function titlesIn(done: readonly ToolExchange[]): Map<string, string> {
 }
 
 /** "I can't filter by date (last 7 days) …": a constraint the chosen tools cannot take. */
-function constraintNotes(ctx: RouteContext, fills: Filled[]): string[] {
+function constraintNotes(
+  ctx: RouteContext,
+  fills: Filled[],
+  tools: readonly ToolInfo[] = [],
+): string[] {
   const out: string[] = [];
+  // A tool whose own examples use the words ("find images similar to {id}") takes the constraint.
+  const spoken = new Set(tools.flatMap((t) => t.examples.flatMap((e) => tokens(e.say))));
   for (const [kind, { extractor, found }] of ctx.x.byKind) {
     if (!extractor.constraint || fills.some((f) => f.consumed.has(kind))) continue;
+    if (found.some((f) => tokens(f.label).some((t) => spoken.has(t)))) continue;
     out.push(
       `I can't ${extractor.constraint} (${found.map((f) => f.label).join(', ')}) with the tools I have, so I left that out; here is what I found without it:`,
     );
