@@ -93,4 +93,16 @@ describe('curator ingest', () => {
     expect(camp.stderr).toMatch(/unknown campaign "no-such-campaign"/);
     expect(camp.stdout).toBe('');
   }, 60_000);
+
+  it('`curator enrich` finds the embeddings ingest stored current, and refuses unknown steps', async () => {
+    const r = await curator(['enrich', '--json'], env);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ steps: ['embedding'], computed: 0, failed: [] });
+    expect(report.current).toBe(report.total);
+    expect(report.total).toBeGreaterThanOrEqual(2);
+    const bad = await curator(['enrich', '--step', 'telepathy'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown step telepathy; steps: embedding/);
+  }, 60_000);
 });

@@ -10,6 +10,7 @@ export interface CommandModule {
 const commands: Record<string, () => Promise<CommandModule>> = {
   serve: () => import('./serve.ts'),
   ingest: () => import('./ingest.ts'),
+  enrich: () => import('./enrich.ts'),
   demo: () => import('./demo.ts'),
   mcp: () => import('./mcp.ts'),
   chat: () => import('./chat.ts'),

@@ -1,0 +1,75 @@
+// Enrichment steps over assets already in the library: each step stores its result beside the
+// asset with the model that produced it and the asset version it describes, and skips assets whose
+// result is current, so a run that stopped (a crash, Ctrl-C) resumes where it was by running again.
+// A bad file is reported and the run goes on.
+import type { Services } from '../core/deps.ts';
+import { isAppError } from '../core/errors.ts';
+import { pool } from '../core/util.ts';
+import { parseKey } from '../store/ids.ts';
+import { analyzeImage } from '../vision/analyze.ts';
+import { BUILTIN_MODEL, BUILTIN_PROVIDER } from '../vision/descriptor.ts';
+
+export const ENRICH_STEPS = ['embedding'] as const;
+export type EnrichStep = (typeof ENRICH_STEPS)[number];
+
+export interface EnrichOptions {
+  steps?: readonly EnrichStep[];
+  /** These assets; every asset when absent. */
+  ids?: readonly string[];
+  /** Recompute even where the stored result is current. */
+  force?: boolean;
+  concurrency?: number;
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface EnrichReport {
+  steps: EnrichStep[];
+  total: number;
+  computed: number;
+  /** Already current (a resumed run skips what the last one did). */
+  current: number;
+  failed: { id: string; reason: string }[];
+}
+
+export async function enrich(deps: Services, opts: EnrichOptions = {}): Promise<EnrichReport> {
+  const steps = [...(opts.steps ?? ENRICH_STEPS)];
+  const ids = opts.ids ? opts.ids.map((id) => parseKey('asset', id)) : await deps.assets.allIds();
+  const report: EnrichReport = { steps, total: ids.length, computed: 0, current: 0, failed: [] };
+  let done = 0;
+  opts.onProgress?.(0, ids.length);
+  await pool(ids, opts.concurrency ?? 2, async (id) => {
+    opts.signal?.throwIfAborted();
+    try {
+      const asset = await deps.assets.get(id);
+      const row = opts.force ? null : await deps.embeddings.get(id, BUILTIN_PROVIDER);
+      if (row && row.model === BUILTIN_MODEL && row.assetVersion === asset.version) {
+        report.current++;
+      } else {
+        const data = await deps.blobs.get(asset.blobKey);
+        const a = await analyzeImage(data, {
+          maxPixels: deps.config.limits.maxPixels,
+          allowSvg: asset.mime === 'image/svg+xml',
+        });
+        const fresh = {
+          assetId: id,
+          provider: BUILTIN_PROVIDER,
+          model: BUILTIN_MODEL,
+          assetVersion: asset.version,
+          vector: a.embedding,
+        };
+        await deps.embeddings.put(fresh);
+        deps.vectors.upsert(fresh);
+        report.computed++;
+      }
+    } catch (e) {
+      if (opts.signal?.aborted) throw e;
+      const reason = isAppError(e) ? e.message : e instanceof Error ? e.message : String(e);
+      report.failed.push({ id, reason });
+      if (!isAppError(e)) deps.log.warn({ err: e, asset: id }, 'enrich failed for an asset');
+    }
+    opts.onProgress?.(++done, ids.length);
+  });
+  await deps.vectors.save();
+  return report;
+}
