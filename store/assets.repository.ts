@@ -258,6 +258,23 @@ export class AssetsRepository {
     return ids;
   }
 
+  /** Perceptual hashes written at or after `since` (all without it), for the near-copy index. */
+  async phashes(since?: Date): Promise<{ id: string; phash: string; updatedAt: Date }[]> {
+    const [rows] = await this.db.query<[unknown[]]>(
+      since
+        ? 'SELECT id, phash, updated_at FROM asset WHERE updated_at >= $since'
+        : 'SELECT id, phash, updated_at FROM asset',
+      { since },
+    );
+    return z
+      .object({ id: zKey, phash: opt(z.string()), updated_at: zTime })
+      .array()
+      .parse(rows ?? [])
+      .flatMap((r) =>
+        r.phash ? [{ id: r.id, phash: r.phash, updatedAt: new Date(r.updated_at) }] : [],
+      );
+  }
+
   async allIds(): Promise<string[]> {
     const [rows] = await this.db.query<[unknown[]]>('SELECT VALUE id FROM asset');
     return (rows ?? []).map(keyOf);

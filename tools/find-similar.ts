@@ -7,7 +7,7 @@ import { AssetIdInput, gridItem } from './asset-views.ts';
 import { defineTool } from './define-tool.ts';
 
 /** An uploaded image: base64 bytes and their type (MCP image arguments arrive this way). */
-const ImageInput = z.object({
+export const ImageInput = z.object({
   data: z.string().min(1).max(14_000_000).describe('the image bytes, base64 (at most ~10 MB)'),
   mimeType: z
     .string()

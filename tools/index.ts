@@ -2,6 +2,7 @@
 
 import { assetHistory } from './asset-history.ts';
 import type { AnyTool } from './define-tool.ts';
+import { findDuplicates } from './find-duplicates.ts';
 import { findSimilar } from './find-similar.ts';
 import { getAsset } from './get-asset.ts';
 import { listAssets } from './list-assets.ts';
@@ -13,6 +14,7 @@ export const catalog: readonly AnyTool[] = [
   listAssets,
   getAsset,
   findSimilar,
+  findDuplicates,
   setAssetStatus,
   updateAssetMetadata,
   assetHistory,
