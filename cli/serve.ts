@@ -4,6 +4,8 @@ import type { Hono } from 'hono';
 import { loadConfig } from '../core/config.ts';
 import { createDeps, type Deps } from '../core/deps.ts';
 import { mountMcp } from '../mcp-server/http.ts';
+import { enrich } from '../search/enrich.ts';
+import { BUILTIN_PROVIDER } from '../vision/descriptor.ts';
 import { createApp } from '../web-chat/app.ts';
 
 export const summary =
@@ -18,6 +20,28 @@ export function serverApp(deps: Deps, onClose: (fn: () => Promise<void>) => void
   const app = createApp(deps);
   onClose(mountMcp(app, deps).close);
   return app;
+}
+
+/**
+ * Assets stored before the semantic layer existed get their embeddings in the background, so
+ * find-similar covers the whole library without a manual `curator enrich`.
+ */
+async function enrichMissing(deps: Deps): Promise<void> {
+  try {
+    const [assets, vectors] = await Promise.all([
+      deps.assets.count(),
+      deps.embeddings.count(BUILTIN_PROVIDER),
+    ]);
+    if (vectors >= assets) return;
+    deps.log.info({ assets, vectors }, 'computing missing embeddings in the background');
+    const report = await enrich(deps, { concurrency: 1 });
+    deps.log.info(
+      { computed: report.computed, failed: report.failed.length },
+      'embeddings are current',
+    );
+  } catch (err) {
+    deps.log.warn({ err }, 'background enrichment stopped; `curator enrich` resumes it');
+  }
 }
 
 /** Seeds the demo library when the store is empty, so a fresh `npm start` has something to show. */
@@ -62,7 +86,9 @@ export async function run(argv: string[]): Promise<number> {
     'curator serving',
   );
 
-  const seeding = seedIfEmpty(deps).catch((err) => deps.log.error({ err }, 'demo seeding failed'));
+  const seeding = seedIfEmpty(deps)
+    .catch((err) => deps.log.error({ err }, 'demo seeding failed'))
+    .then(() => enrichMissing(deps));
   // Warm the listing index, then finish any approved bulk action a previous run left half-done.
   void deps.assets
     .count()

@@ -4,6 +4,7 @@ import type { Surreal } from 'surrealdb';
 import { Approvals } from '../agent/approvals.ts';
 import { BulkChanges } from '../assets/bulk-change.ts';
 import { NameResolver } from '../assets/resolve.ts';
+import { TextIndex } from '../search/text-index.ts';
 import { VectorIndex } from '../search/vector-index.ts';
 import { ApprovalsRepository } from '../store/approvals.repository.ts';
 import { AssetsRepository } from '../store/assets.repository.ts';
@@ -56,6 +57,8 @@ export interface Services {
   embeddings: EmbeddingsRepository;
   /** kNN over the builtin embeddings (a usearch sidecar under DATA_DIR/vectors/). */
   vectors: VectorIndex;
+  /** Full-text BM25 over title, keywords, tags and description (an in-memory sidecar). */
+  text: TextIndex;
 }
 
 export interface Deps extends Services {
@@ -93,6 +96,7 @@ export async function createDeps(
   });
   const catalog = new CatalogRepository(db);
   const embeddings = new EmbeddingsRepository(db);
+  const assets = new AssetsRepository(db, listing);
   const vectors = new VectorIndex(embeddings, {
     provider: BUILTIN_PROVIDER,
     model: BUILTIN_MODEL,
@@ -107,7 +111,7 @@ export async function createDeps(
     db,
     blobs: opts.blobs ?? new FsBlobStore(config.blobDir),
     urls: createFileUrls(config),
-    assets: new AssetsRepository(db, listing),
+    assets,
     bulk: new BulkChanges(db, listing),
     names: new NameResolver({
       catalog,
@@ -122,6 +126,7 @@ export async function createDeps(
     approvals: new ApprovalsRepository(db),
     embeddings,
     vectors,
+    text: new TextIndex(assets, { pollMs: /^(wss?|https?):\/\//.test(url) ? 0 : 1_000 }),
     tools: opts.tools ?? productCatalog,
     close: async () => {
       await listing

@@ -45,6 +45,26 @@ const AssetRow = z.object({
   updated_at: zTime,
 });
 
+const TextRow = z.object({
+  id: zKey,
+  title: z.string().default(''),
+  original_name: z.string().default(''),
+  description: z.string().default(''),
+  keywords: z.array(z.string()).default([]),
+  tags: z.array(z.object({ name: z.string() }).passthrough()).default([]),
+  updated_at: zTime,
+});
+
+/** What full-text search reads of an asset. */
+export interface AssetText {
+  id: string;
+  title: string;
+  description: string;
+  keywords: string[];
+  tags: string[];
+  updatedAt: Date;
+}
+
 function toAsset(r: z.infer<typeof AssetRow>): Asset {
   return {
     id: r.id,
@@ -256,6 +276,40 @@ export class AssetsRepository {
     );
     await this.listing.reread(ids);
     return ids;
+  }
+
+  /**
+   * The searchable text of every asset written at or after `since` (all without it), in pages,
+   * oldest write first: what the full-text sidecar indexes.
+   */
+  async *textSince(since?: Date, page = 2000): AsyncGenerator<AssetText[]> {
+    let after = since ?? new Date(0);
+    let skip = new Set<string>();
+    for (;;) {
+      const [rows] = await this.db.query<[unknown[]]>(
+        `SELECT id, title, original_name, description, keywords, tags, updated_at FROM asset
+         WHERE updated_at >= $after ORDER BY updated_at LIMIT $limit`,
+        { after, limit: page + skip.size },
+      );
+      const got = TextRow.array()
+        .parse(rows ?? [])
+        .map((r) => ({
+          id: r.id,
+          title: r.title || r.original_name,
+          description: r.description,
+          keywords: r.keywords,
+          tags: r.tags.map((t) => t.name),
+          updatedAt: new Date(r.updated_at),
+        }))
+        .filter((r) => !(r.updatedAt.getTime() === after.getTime() && skip.has(r.id)));
+      if (!got.length) return;
+      yield got;
+      const last = got.at(-1)!.updatedAt;
+      const same = got.filter((r) => r.updatedAt.getTime() === last.getTime()).map((r) => r.id);
+      skip = last.getTime() === after.getTime() ? new Set([...skip, ...same]) : new Set(same);
+      after = last;
+      if (got.length < page) return;
+    }
   }
 
   /** Perceptual hashes written at or after `since` (all without it), for the near-copy index. */

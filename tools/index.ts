@@ -6,12 +6,14 @@ import { findDuplicates } from './find-duplicates.ts';
 import { findSimilar } from './find-similar.ts';
 import { getAsset } from './get-asset.ts';
 import { listAssets } from './list-assets.ts';
+import { searchAssets } from './search-assets.ts';
 import { setAssetStatus } from './set-asset-status.ts';
 import { undoAction } from './undo-action.ts';
 import { updateAssetMetadata } from './update-asset-metadata.ts';
 
 export const catalog: readonly AnyTool[] = [
   listAssets,
+  searchAssets,
   getAsset,
   findSimilar,
   findDuplicates,

@@ -79,7 +79,7 @@ function explicitValues(text: string, props: Props): Record<string, unknown> {
 }
 
 const EDGE_WORDS =
-  /^(?:please|pls|plz|thanks|thank|you|the|a|an|to|as|of|on|for|with|from|into|so|it|reads?|should|be|and|is|asset|assets|its|this|that|:)$/i;
+  /^(?:please|pls|plz|thanks|thank|you|the|a|an|to|as|of|on|for|with|from|into|so|it|reads?|reading|should|be|and|is|asset|assets|its|this|that|which|say|says|saying|mention|mentions|mentioning|show|shows|showing|feature|features|featuring|:)$/i;
 
 /**
  * The free text a `{text}` placeholder stands for: quoted text, else the longest run of the message

@@ -111,9 +111,9 @@ const STOP = new Set(
     'i me my we us our you your it its this that these those there here them they their what which ' +
     'who whom when where why how can could would will shall should may might must please pls plz ' +
     'thanks thank just also so then than now currently still yet already really very some all every ' +
-    'each one ones s t d ll re ve m have has had got like want need wanna let lets am up out off ' +
+    'each one ones s t d ll re ve m have has had got like want need wanna let lets am up out ' +
     'into over as if not no yes ok hmm oh actually instead rather maybe okay well kinds kind thing things ' +
-    'whatever able help any anything everything give'
+    'whatever able help any anything everything give tell don doesn didn isn aren wasn won can couldn wouldn shouldn haven hasn'
   ).split(' '),
 );
 // "kind" is a list filter's name, but as a word it is nearly always "what kind of": a stop word.

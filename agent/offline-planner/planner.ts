@@ -167,6 +167,9 @@ function rank(ctx: RouteContext, ix: Index): Ranked[] {
   const negated = NEGATED.test(ctx.message) || FOLLOW_ASSET_TEXT.test(ctx.message);
   // The request's head word ("archive …", "show me …") agrees with the example's, or not.
   const head = q.find((t) => !t.startsWith('{'));
+  // Words no example knows ("sunset", "water bottle") are content: a tool that takes free text
+  // ({text} in an example's input) is the one to hear them.
+  const unknown = q.filter((t) => !t.startsWith('{') && !ix.bm25.knows(t)).length;
   const byTool = new Map<ToolInfo, { example: ToolExample; s: number }>();
   const said = new Set(q);
   ix.docs.forEach((d, i) => {
@@ -188,6 +191,7 @@ function rank(ctx: RouteContext, ix: Index): Ranked[] {
     const named = new RegExp(`(?<![a-z-])${tool.name}(?![a-z-])`).test(ctx.lower);
     const fill = fillInput(tool.schema, example, message(ctx), { validate: tool.validate });
     let score = s + (named ? 10 : 0);
+    if (unknown && s > 0 && takesText(tool)) score += Math.min(2, unknown);
     const via = fill.missing.length ? targetsFromList(ctx, tool, fill) : undefined;
     if (fill.missing.length && !via) score -= 3;
     for (const kind of ctx.x.byKind.keys()) {
@@ -223,6 +227,13 @@ function targetsFromList(ctx: RouteContext, tool: ToolInfo, fill: Filled): Ranke
   if (!filters.length || !(singular || tool.annotations.needsApproval)) return undefined;
   return { tool: list, fill: listFill, singular };
 }
+
+const takesText = (tool: ToolInfo) =>
+  tool.examples.some((e) =>
+    Object.values(e.input ?? {}).some(
+      (v) => v === '{text}' || (Array.isArray(v) && v.includes('{text}')),
+    ),
+  );
 
 const isIdProp = (name: string) => /^(?:(?:asset|action|approval)?ids?|asset)$/i.test(name);
 
