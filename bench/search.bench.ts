@@ -11,7 +11,10 @@ const DIMS = 512;
 const K = 10;
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 100);
 const SIZES = (process.env.BENCH_SIZES ?? '100000,1000000').split(',').map(Number);
-const KINDS = (process.env.BENCH_KINDS ?? 'clustered,uniform').split(',') as ('clustered' | 'uniform')[];
+const KINDS = (process.env.BENCH_KINDS ?? 'clustered,uniform').split(',') as (
+  | 'clustered'
+  | 'uniform'
+)[];
 const CENTRES = 1000;
 /** The graph's degree and build breadth (search/vector-index.ts uses the same). */
 const CONNECTIVITY = Number(process.env.BENCH_CONNECTIVITY ?? 32);

@@ -75,7 +75,9 @@ export async function searchAssets(deps: Services, q: HybridQuery) {
     e.vector = h.score;
     fused.set(h.id, e);
   });
-  plainMatches.forEach((id, rank) => fused.set(id, { score: 1 / (RRF_K + rank + 1), matched: [] }));
+  plainMatches.forEach((id, rank) => {
+    fused.set(id, { score: 1 / (RRF_K + rank + 1), matched: [] });
+  });
   const ranked = [...fused].sort((a, b) => b[1].score - a[1].score);
   const top = ranked[0]?.[1].score ?? 0;
   const cutoff = top * KEEP_SHARE;
