@@ -17,8 +17,8 @@ const KINDS = (process.env.BENCH_KINDS ?? 'clustered,uniform').split(',') as (
 )[];
 const CENTRES = 1000;
 /** The graph's degree and build breadth (search/vector-index.ts uses the same). */
-const CONNECTIVITY = Number(process.env.BENCH_CONNECTIVITY ?? 32);
-const EXPANSION_ADD = Number(process.env.BENCH_EXPANSION_ADD ?? 256);
+const CONNECTIVITY = Number(process.env.BENCH_CONNECTIVITY ?? 16);
+const EXPANSION_ADD = Number(process.env.BENCH_EXPANSION_ADD ?? 128);
 /** Per-coordinate spread: two points of one cluster meet at cos ≈ 1 / (1 + DIMS·σ²) ≈ 0.75. */
 const SIGMA = Math.sqrt(1 / (3 * DIMS));
 

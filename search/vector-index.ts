@@ -80,7 +80,7 @@ export class VectorIndex {
       multi: false,
       connectivity: 16,
       expansion_add: 128,
-      expansion_search: 64,
+      expansion_search: 128,
     });
   }
 

@@ -2,6 +2,7 @@
 
 import { assetHistory } from './asset-history.ts';
 import type { AnyTool } from './define-tool.ts';
+import { describeAsset } from './describe-asset.ts';
 import { findDuplicates } from './find-duplicates.ts';
 import { findSimilar } from './find-similar.ts';
 import { getAsset } from './get-asset.ts';
@@ -17,6 +18,7 @@ export const catalog: readonly AnyTool[] = [
   getAsset,
   findSimilar,
   findDuplicates,
+  describeAsset,
   setAssetStatus,
   updateAssetMetadata,
   assetHistory,

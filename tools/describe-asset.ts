@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import type { Services } from '../core/deps.ts';
+import { views } from '../core/views.ts';
+import { parseKey } from '../store/ids.ts';
+import { Tag } from '../store/models.ts';
+import { BUILTIN_PROVIDER } from '../vision/descriptor.ts';
+import { AssetIdInput } from './asset-views.ts';
+import { defineTool } from './define-tool.ts';
+
+/** What the semantic layer does not extract yet, said rather than left out. */
+const NOT_YET = ['text in the image (OCR)', 'people, faces and expressions', "the brand's logo"];
+
+export const DescribeAssetResult = z.object({
+  id: z.string(),
+  title: z.string(),
+  version: z.number(),
+  tags: z.array(Tag).describe('every tag with its source and confidence'),
+  palette: z.array(z.object({ name: z.string(), hex: z.string(), coverage: z.number() })),
+  composition: z
+    .object({
+      orientation: z.string(),
+      brightness: z.number(),
+      contrast: z.number(),
+      colourfulness: z.number(),
+      warmth: z.number(),
+    })
+    .optional(),
+  phash: z.string().optional(),
+  embeddings: z.array(
+    z.object({
+      provider: z.string(),
+      model: z.string(),
+      dims: z.number(),
+      current: z.boolean().describe('made from this version of the asset'),
+    }),
+  ),
+  notExtracted: z.array(z.string()),
+});
+
+async function describe(deps: Services, assetId: string) {
+  const id = parseKey('asset', assetId);
+  const a = await deps.assets.get(id);
+  const e = await deps.embeddings.get(id, BUILTIN_PROVIDER);
+  return {
+    id,
+    title: a.title || a.originalName,
+    version: a.version,
+    tags: a.tags,
+    palette: a.palette.map((c) => ({ name: c.name, hex: c.hex, coverage: c.coverage })),
+    composition: a.composition && {
+      orientation: a.composition.orientation,
+      brightness: a.composition.brightness,
+      contrast: a.composition.contrast,
+      colourfulness: a.composition.colourfulness,
+      warmth: a.composition.warmth,
+    },
+    phash: a.phash,
+    embeddings: e
+      ? [
+          {
+            provider: e.provider,
+            model: e.model,
+            dims: e.vector.length,
+            current: e.assetVersion === a.version,
+          },
+        ]
+      : [],
+    notExtracted: NOT_YET,
+  };
+}
+
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+
+export const describeAsset = defineTool({
+  name: 'describe-asset',
+  title: 'Describe an asset',
+  description:
+    'Everything the semantic layer knows about one asset, each with its source and confidence: tags (metadata, palette, vision…), palette coverage, composition (brightness, contrast, colourfulness, warmth), perceptual hash and embeddings (provider, model, whether current); and what is not extracted yet.',
+  annotations: { readOnly: true, idempotent: true },
+  input: z.object({ assetId: AssetIdInput }),
+  output: DescribeAssetResult,
+  examples: [
+    { say: 'what tags does {id} have' },
+    { say: 'what has the vision analysis found in {id}' },
+    { say: 'the analysis of {id} with sources and confidence' },
+    { say: 'semantic layer of {id}' },
+  ],
+  view: (out) =>
+    views.table({
+      title: `What Curator knows about ${out.id} "${out.title}" (version ${out.version})`,
+      columns: ['what', 'value', 'source', 'confidence'],
+      rows: [
+        ...out.tags.map((t) => ['tag', t.name, t.source, t.confidence]),
+        ...out.palette.map((c) => ['colour', `${c.name} ${c.hex}`, 'palette', pct(c.coverage)]),
+        ...(out.composition
+          ? Object.entries(out.composition).map(([k, v]) => [
+              k,
+              typeof v === 'number' ? Math.round(v * 100) / 100 : v,
+              'composition',
+              null,
+            ])
+          : []),
+        ...(out.phash ? [['perceptual hash', out.phash, 'pixels', null]] : []),
+        ...out.embeddings.map((e) => [
+          'embedding',
+          `${e.dims}-d${e.current ? '' : ' (stale: an older version)'}`,
+          `${e.provider}: ${e.model}`,
+          null,
+        ]),
+        ...out.notExtracted.map((n) => ['not extracted yet', n, '–', null]),
+      ] as (string | number | null)[][],
+    }),
+  run: ({ assetId }, deps) => describe(deps, assetId),
+});
