@@ -8,7 +8,8 @@ import { isAppError } from '../core/errors.ts';
 import { ENRICH_STEPS, type EnrichStep, enrich } from '../search/enrich.ts';
 import { progressBar } from './progress.ts';
 
-export const summary = 'compute embeddings (and later OCR, faces, logo) for assets already stored';
+export const summary =
+  'compute embeddings and read text in the images (OCR) for assets already stored';
 
 const USAGE = `usage: curator enrich [--all | <asset id>...] [--step ${ENRICH_STEPS.join('|')}] [--force] [--json]
 

@@ -94,15 +94,16 @@ describe('curator ingest', () => {
     expect(camp.stdout).toBe('');
   }, 60_000);
 
-  it('`curator enrich` finds the embeddings ingest stored current, and refuses unknown steps', async () => {
-    const r = await curator(['enrich', '--json'], env);
-    expect(r.code).toBe(0);
-    const report = JSON.parse(r.stdout);
-    expect(report).toMatchObject({ steps: ['embedding'], computed: 0, failed: [] });
-    expect(report.current).toBe(report.total);
-    expect(report.total).toBeGreaterThanOrEqual(2);
+  it('`curator enrich` reads what ingest left for later (OCR), then finds everything current, and refuses unknown steps', async () => {
+    const first = JSON.parse((await curator(['enrich', '--json'], env)).stdout);
+    expect(first).toMatchObject({ steps: ['embedding', 'ocr'], failed: [] });
+    expect(first.computed).toBe(first.total);
+    expect(first.total).toBeGreaterThanOrEqual(2);
+    const again = await curator(['enrich', '--json', '--step', 'embedding', '--step', 'ocr'], env);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ computed: 0, current: first.total });
     const bad = await curator(['enrich', '--step', 'telepathy'], env);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/unknown step telepathy; steps: embedding/);
-  }, 60_000);
+    expect(bad.stderr).toMatch(/unknown step telepathy; steps: embedding, ocr/);
+  }, 120_000);
 });

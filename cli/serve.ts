@@ -6,6 +6,7 @@ import { createDeps, type Deps } from '../core/deps.ts';
 import { mountMcp } from '../mcp-server/http.ts';
 import { enrich } from '../search/enrich.ts';
 import { BUILTIN_PROVIDER } from '../vision/descriptor.ts';
+import { OCR_MODEL } from '../vision/ocr.ts';
 import { createApp } from '../web-chat/app.ts';
 
 export const summary =
@@ -23,21 +24,26 @@ export function serverApp(deps: Deps, onClose: (fn: () => Promise<void>) => void
 }
 
 /**
- * Assets stored before the semantic layer existed get their embeddings in the background, so
- * find-similar covers the whole library without a manual `curator enrich`.
+ * Embeddings (for assets stored before they existed) and OCR (too slow to run inline while
+ * ingesting) are computed in the background, so search covers the whole library without a manual
+ * `curator enrich`.
  */
 async function enrichMissing(deps: Deps): Promise<void> {
   try {
-    const [assets, vectors] = await Promise.all([
+    const [assets, vectors, unread] = await Promise.all([
       deps.assets.count(),
       deps.embeddings.count(BUILTIN_PROVIDER),
+      deps.assets.missingOcr(OCR_MODEL),
     ]);
-    if (vectors >= assets) return;
-    deps.log.info({ assets, vectors }, 'computing missing embeddings in the background');
+    if (vectors >= assets && unread === 0) return;
+    deps.log.info(
+      { assets, vectors, withoutOcr: unread },
+      'computing missing embeddings and OCR in the background',
+    );
     const report = await enrich(deps, { concurrency: 1 });
     deps.log.info(
       { computed: report.computed, failed: report.failed.length },
-      'embeddings are current',
+      'embeddings and OCR are current',
     );
   } catch (err) {
     deps.log.warn({ err }, 'background enrichment stopped; `curator enrich` resumes it');

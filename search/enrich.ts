@@ -8,8 +8,9 @@ import { pool } from '../core/util.ts';
 import { parseKey } from '../store/ids.ts';
 import { analyzeImage } from '../vision/analyze.ts';
 import { BUILTIN_MODEL, BUILTIN_PROVIDER } from '../vision/descriptor.ts';
+import { OCR_MODEL, readText } from '../vision/ocr.ts';
 
-export const ENRICH_STEPS = ['embedding'] as const;
+export const ENRICH_STEPS = ['embedding', 'ocr'] as const;
 export type EnrichStep = (typeof ENRICH_STEPS)[number];
 
 export interface EnrichOptions {
@@ -42,11 +43,32 @@ export async function enrich(deps: Services, opts: EnrichOptions = {}): Promise<
     opts.signal?.throwIfAborted();
     try {
       const asset = await deps.assets.get(id);
-      const row = opts.force ? null : await deps.embeddings.get(id, BUILTIN_PROVIDER);
-      if (row && row.model === BUILTIN_MODEL && row.assetVersion === asset.version) {
-        report.current++;
+      let did = false;
+      let original: Buffer | undefined;
+      const bytes = async () => (original ??= await deps.blobs.get(asset.blobKey));
+      const ocrCurrent = asset.ocr?.model === OCR_MODEL && asset.ocr.assetVersion === asset.version;
+      if (steps.includes('ocr') && (opts.force || !ocrCurrent)) {
+        const lines = await readText(await bytes(), asset);
+        await deps.assets.setOcr(id, {
+          model: OCR_MODEL,
+          assetVersion: asset.version,
+          lines,
+          text: lines.map((l) => l.text).join('\n'),
+        });
+        did = true;
+      }
+      const row =
+        opts.force || !steps.includes('embedding')
+          ? null
+          : await deps.embeddings.get(id, BUILTIN_PROVIDER);
+      if (
+        !steps.includes('embedding') ||
+        (row && row.model === BUILTIN_MODEL && row.assetVersion === asset.version)
+      ) {
+        if (!did) report.current++;
+        else report.computed++;
       } else {
-        const data = await deps.blobs.get(asset.blobKey);
+        const data = await bytes();
         const a = await analyzeImage(data, {
           maxPixels: deps.config.limits.maxPixels,
           allowSvg: asset.mime === 'image/svg+xml',

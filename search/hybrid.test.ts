@@ -51,7 +51,7 @@ describe('search-assets', () => {
     expect(out.items[0]!.matched).toEqual(['water', 'bottle']);
     expect(out.items.map((i) => i.id)).toContain(gym);
     expect(out.cutoff.explanation).toMatch(/full text \(BM25\); kept results scoring at least 35%/);
-    expect(out.notSearched).toMatch(/OCR/);
+    expect(out.notSearched).toMatch(/people and expressions/);
   });
 
   it('applies list filters and "text contains", whitespace-insensitive', async () => {
@@ -87,4 +87,35 @@ describe('search-assets', () => {
     const out = await invokeTool(searchAssets, { query: 'lighthouse' }, deps, { actor });
     expect(out.items.map((i) => i.id)).toEqual([beach]);
   });
+});
+
+describe('search-assets over the text in the images', () => {
+  it('finds the banner whose headline matches once OCR has read it', async () => {
+    env = await makeTestDeps();
+    const { deps } = env;
+    const { default: sharp } = await import('sharp');
+    const banner = async (headline: string, colour: string) =>
+      sharp(
+        Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="628">
+          <rect width="100%" height="100%" fill="${colour}"/>
+          <text x="60" y="260" font-family="sans-serif" font-size="84" font-weight="bold" fill="#111">${headline}</text></svg>`),
+      )
+        .jpeg()
+        .toBuffer();
+    const add = async (headline: string, colour: string, name: string) =>
+      (await ingestBuffer(deps, await banner(headline, colour), { name })).asset.id;
+    const offer = await add('Twenty percent off', '#f4a261', 'banner-a.jpg');
+    await add('New autumn colours', '#2a9d8f', 'banner-b.jpg');
+    const before = await invokeTool(searchAssets, { query: 'percent off' }, deps, { actor });
+    expect(before.items).toEqual([]);
+    const { enrich } = await import('./enrich.ts');
+    await enrich(deps, { steps: ['ocr'] });
+    await deps.text.catchUp();
+    const out = await invokeTool(searchAssets, { query: 'twenty percent off' }, deps, { actor });
+    expect(out.items.map((i) => i.id)).toEqual([offer]);
+    const contains = await invokeTool(searchAssets, { textContains: 'twentypercent' }, deps, {
+      actor,
+    });
+    expect(contains.items.map((i) => i.id)).toEqual([offer]);
+  }, 60_000);
 });

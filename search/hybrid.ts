@@ -1,4 +1,4 @@
-// search-assets: full text (BM25 over title, keywords, tags, description) and, when the query names
+// search-assets: full text (BM25 over title, keywords, tags, description and OCR text) and, when the query names
 // a picture to look like, the vector kNN, fused by reciprocal rank; every list filter applies, plus
 // "text contains". Each result shows its score and its parts. The cut-off adapts to the query: a
 // result must score at least a share of the best one, and the answer says how many fell below.
@@ -112,7 +112,7 @@ export async function searchAssets(deps: Services, q: HybridQuery) {
       share: KEEP_SHARE,
       explanation: `${sources || 'matches'}${sources.includes('+') ? ', fused by reciprocal rank' : ''}; kept results scoring at least ${Math.round(KEEP_SHARE * 100)}% of the best`,
     },
-    notSearched: 'text in the pictures (OCR), people and expressions: not extracted yet',
+    notSearched: 'people and expressions (not extracted yet)',
   };
 }
 

@@ -1,5 +1,5 @@
-// Full-text search over what an asset says about itself: title, description, keywords and tags
-// (OCR text joins when the OCR step exists). A BM25 sidecar in memory, built from the store on
+// Full-text search over what an asset says about itself: title, description, keywords, tags and
+// the text read in the image (OCR). A BM25 sidecar in memory, built from the store on
 // first use and caught up from `updated_at`, like the listing index: the store holds every fact.
 // Fields weigh differently (a word in the title says more than one in a long description).
 import type { AssetsRepository, AssetText } from '../store/assets.repository.ts';
@@ -32,7 +32,7 @@ function stem(w: string): string {
   return s;
 }
 
-const FIELD_WEIGHT = { title: 3, keywords: 2, tags: 2, description: 1 } as const;
+const FIELD_WEIGHT = { title: 3, keywords: 2, tags: 2, ocr: 2, description: 1 } as const;
 const K1 = 1.2;
 const B = 0.75;
 
@@ -105,13 +105,16 @@ export class TextIndex {
     add(a.keywords.join(' '), FIELD_WEIGHT.keywords);
     add(a.tags.join(' '), FIELD_WEIGHT.tags);
     add(a.description, FIELD_WEIGHT.description);
+    add(a.ocrText, FIELD_WEIGHT.ocr);
     for (const t of tf.keys()) {
       const p = this.postings.get(t);
       if (p) p.add(a.id);
       else this.postings.set(t, new Set([a.id]));
     }
     this.totalLen += len;
-    const text = [a.title, a.description, ...a.keywords, ...a.tags].join('\n').toLowerCase();
+    const text = [a.title, a.description, ...a.keywords, ...a.tags, a.ocrText]
+      .join('\n')
+      .toLowerCase();
     this.docs.set(a.id, { tf, len, text });
   }
 

@@ -10,6 +10,7 @@ import {
   CaptureMeta,
   Composition,
   type NewAsset,
+  OcrResult,
   PaletteColor,
   Tag,
 } from './models.ts';
@@ -34,6 +35,7 @@ const AssetRow = z.object({
   composition: opt(Composition),
   tags: z.array(Tag).default([]),
   capture: opt(CaptureMeta),
+  ocr: opt(OcrResult),
   status: AssetStatus,
   kind: AssetKind,
   version: z.number(),
@@ -52,6 +54,7 @@ const TextRow = z.object({
   description: z.string().default(''),
   keywords: z.array(z.string()).default([]),
   tags: z.array(z.object({ name: z.string() }).passthrough()).default([]),
+  ocr: opt(z.object({ text: z.string() }).passthrough()),
   updated_at: zTime,
 });
 
@@ -62,6 +65,8 @@ export interface AssetText {
   description: string;
   keywords: string[];
   tags: string[];
+  /** Text read in the image (OCR), when the step ran. */
+  ocrText: string;
   updatedAt: Date;
 }
 
@@ -86,6 +91,7 @@ function toAsset(r: z.infer<typeof AssetRow>): Asset {
     composition: r.composition,
     tags: r.tags,
     capture: r.capture,
+    ocr: r.ocr,
     status: r.status,
     kind: r.kind,
     version: r.version,
@@ -287,7 +293,7 @@ export class AssetsRepository {
     let skip = new Set<string>();
     for (;;) {
       const [rows] = await this.db.query<[unknown[]]>(
-        `SELECT id, title, original_name, description, keywords, tags, updated_at FROM asset
+        `SELECT id, title, original_name, description, keywords, tags, ocr, updated_at FROM asset
          WHERE updated_at >= $after ORDER BY updated_at LIMIT $limit`,
         { after, limit: page + skip.size },
       );
@@ -299,6 +305,7 @@ export class AssetsRepository {
           description: r.description,
           keywords: r.keywords,
           tags: r.tags.map((t) => t.name),
+          ocrText: r.ocr?.text ?? '',
           updatedAt: new Date(r.updated_at),
         }))
         .filter((r) => !(r.updatedAt.getTime() === after.getTime() && skip.has(r.id)));
@@ -310,6 +317,20 @@ export class AssetsRepository {
       after = last;
       if (got.length < page) return;
     }
+  }
+
+  /** Stores what OCR read (it moves updated_at, so the text index picks it up). */
+  async setOcr(id: string, ocr: OcrResult): Promise<void> {
+    await this.db.query('UPDATE $id SET ocr = $ocr RETURN NONE', { id: rid('asset', id), ocr });
+  }
+
+  /** How many assets have no OCR result from `model` for their current version. */
+  async missingOcr(model: string): Promise<number> {
+    const [rows] = await this.db.query<[{ n: number }[]]>(
+      'SELECT count() AS n FROM asset WHERE ocr = NONE OR ocr.model != $model OR ocr.assetVersion != version GROUP ALL',
+      { model },
+    );
+    return rows?.[0]?.n ?? 0;
   }
 
   /** Perceptual hashes written at or after `since` (all without it), for the near-copy index. */

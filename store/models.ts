@@ -102,6 +102,30 @@ export const CaptureMeta = z
   })
   .partial();
 
+/** A line of text read in the image (vision/ocr.ts), in pixels of the original. */
+export const OcrLine = z.object({
+  text: z.string(),
+  confidence: z.number(),
+  box: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }),
+  /** The box's height in pixels of the original image. */
+  heightPx: z.number(),
+  /** The drawn font size, from the height of the ink inside the box (capitals stand shorter). */
+  fontPx: z.number(),
+  /** WCAG contrast ratio of the text against its background inside the box, 1..21. */
+  contrast: z.number(),
+});
+export type OcrLine = z.infer<typeof OcrLine>;
+
+/** What OCR read, with the model that read it and the asset version it read. */
+export const OcrResult = z.object({
+  model: z.string(),
+  assetVersion: z.number(),
+  lines: z.array(OcrLine),
+  /** Every line, joined: what full-text search reads. */
+  text: z.string(),
+});
+export type OcrResult = z.infer<typeof OcrResult>;
+
 export const Asset = z.object({
   id: z.string(),
   contentHash: z.string(),
@@ -122,6 +146,7 @@ export const Asset = z.object({
   composition: Composition.optional(),
   tags: z.array(Tag),
   capture: CaptureMeta.optional(),
+  ocr: OcrResult.optional(),
   status: AssetStatus,
   kind: AssetKind,
   version: z.number().int(),

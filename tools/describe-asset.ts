@@ -8,7 +8,7 @@ import { AssetIdInput } from './asset-views.ts';
 import { defineTool } from './define-tool.ts';
 
 /** What the semantic layer does not extract yet, said rather than left out. */
-const NOT_YET = ['text in the image (OCR)', 'people, faces and expressions', "the brand's logo"];
+const NOT_YET = ['people, faces and expressions', "the brand's logo"];
 
 export const DescribeAssetResult = z.object({
   id: z.string(),
@@ -26,6 +26,14 @@ export const DescribeAssetResult = z.object({
     })
     .optional(),
   phash: z.string().optional(),
+  ocr: z
+    .object({
+      model: z.string(),
+      current: z.boolean(),
+      lines: z.array(z.object({ text: z.string(), confidence: z.number(), fontPx: z.number() })),
+    })
+    .optional()
+    .describe('text read in the image; absent until `curator enrich --step ocr` ran'),
   embeddings: z.array(
     z.object({
       provider: z.string(),
@@ -55,6 +63,15 @@ async function describe(deps: Services, assetId: string) {
       warmth: a.composition.warmth,
     },
     phash: a.phash,
+    ocr: a.ocr && {
+      model: a.ocr.model,
+      current: a.ocr.assetVersion === a.version,
+      lines: a.ocr.lines.map((l) => ({
+        text: l.text,
+        confidence: l.confidence,
+        fontPx: l.fontPx,
+      })),
+    },
     embeddings: e
       ? [
           {
@@ -65,7 +82,7 @@ async function describe(deps: Services, assetId: string) {
           },
         ]
       : [],
-    notExtracted: NOT_YET,
+    notExtracted: a.ocr ? NOT_YET : ['text in the image (OCR): not read yet', ...NOT_YET],
   };
 }
 
@@ -101,6 +118,12 @@ export const describeAsset = defineTool({
             ])
           : []),
         ...(out.phash ? [['perceptual hash', out.phash, 'pixels', null]] : []),
+        ...(out.ocr?.lines ?? []).map((l) => [
+          `text in the image (~${l.fontPx} px)`,
+          l.text,
+          `ocr: ${out.ocr!.model}`,
+          l.confidence,
+        ]),
         ...out.embeddings.map((e) => [
           'embedding',
           `${e.dims}-d${e.current ? '' : ' (stale: an older version)'}`,

@@ -31,7 +31,7 @@ export const searchAssets = defineTool({
   name: 'search-assets',
   title: 'Search assets',
   description:
-    'Finds assets by what they say and show: full-text search (BM25) over title, keywords, tags and description, optionally fused with "looks like" an asset (kNN, reciprocal rank fusion), within every list filter (campaign, channel, status, kind, locale, colour, warmth) and "text contains". Each result shows its score and its parts; the cut-off adapts to the query and the result says how many fell below it.',
+    'Finds assets by what they say and show: full-text search (BM25) over title, keywords, tags, description and the text read in the image (OCR), optionally fused with "looks like" an asset (kNN, reciprocal rank fusion), within every list filter (campaign, channel, status, kind, locale, colour, warmth) and "text contains". Each result shows its score and its parts; the cut-off adapts to the query and the result says how many fell below it.',
   annotations: { readOnly: true, idempotent: true },
   input: Selection.extend({
     query: z.string().trim().max(300).optional().describe('words to search for'),
