@@ -67,6 +67,7 @@ export async function run(argv: string[]): Promise<number> {
       const lines = [
         `enrich ${report.steps.join(', ')}: ${report.total} assets, ${report.computed} computed, ${report.current} already current, ${report.failed.length} failed`,
         ...report.failed.map((f) => `  ! ${f.id}: ${f.reason}`),
+        ...report.notes.map((n) => `  note: ${n}`),
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
     }

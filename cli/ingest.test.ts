@@ -96,7 +96,8 @@ describe('curator ingest', () => {
 
   it('`curator enrich` reads what ingest left for later (OCR), then finds everything current, and refuses unknown steps', async () => {
     const first = JSON.parse((await curator(['enrich', '--json'], env)).stdout);
-    expect(first).toMatchObject({ steps: ['embedding', 'ocr'], failed: [] });
+    expect(first).toMatchObject({ steps: ['embedding', 'ocr', 'logo'], failed: [] });
+    expect(first.notes).toEqual(['logo: no brand with a logo in the brand kit; skipped']);
     expect(first.computed).toBe(first.total);
     expect(first.total).toBeGreaterThanOrEqual(2);
     const again = await curator(['enrich', '--json', '--step', 'embedding', '--step', 'ocr'], env);
@@ -104,6 +105,6 @@ describe('curator ingest', () => {
     expect(JSON.parse(again.stdout)).toMatchObject({ computed: 0, current: first.total });
     const bad = await curator(['enrich', '--step', 'telepathy'], env);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/unknown step telepathy; steps: embedding, ocr/);
+    expect(bad.stderr).toMatch(/unknown step telepathy; steps: embedding, ocr, logo/);
   }, 120_000);
 });

@@ -8,9 +8,10 @@ import { pool } from '../core/util.ts';
 import { parseKey } from '../store/ids.ts';
 import { analyzeImage } from '../vision/analyze.ts';
 import { BUILTIN_MODEL, BUILTIN_PROVIDER } from '../vision/descriptor.ts';
+import { findLogo, LOGO_MODEL, type LogoRef } from '../vision/logo.ts';
 import { OCR_MODEL, readText } from '../vision/ocr.ts';
 
-export const ENRICH_STEPS = ['embedding', 'ocr'] as const;
+export const ENRICH_STEPS = ['embedding', 'ocr', 'logo'] as const;
 export type EnrichStep = (typeof ENRICH_STEPS)[number];
 
 export interface EnrichOptions {
@@ -31,12 +32,24 @@ export interface EnrichReport {
   /** Already current (a resumed run skips what the last one did). */
   current: number;
   failed: { id: string; reason: string }[];
+  /** Steps that could not run at all, and why. */
+  notes: string[];
 }
 
 export async function enrich(deps: Services, opts: EnrichOptions = {}): Promise<EnrichReport> {
   const steps = [...(opts.steps ?? ENRICH_STEPS)];
   const ids = opts.ids ? opts.ids.map((id) => parseKey('asset', id)) : await deps.assets.allIds();
-  const report: EnrichReport = { steps, total: ids.length, computed: 0, current: 0, failed: [] };
+  const report: EnrichReport = {
+    steps,
+    total: ids.length,
+    computed: 0,
+    current: 0,
+    failed: [],
+    notes: [],
+  };
+  const brand = steps.includes('logo') ? await brandLogos(deps) : undefined;
+  if (steps.includes('logo') && !brand)
+    report.notes.push('logo: no brand with a logo in the brand kit; skipped');
   let done = 0;
   opts.onProgress?.(0, ids.length);
   await pool(ids, opts.concurrency ?? 2, async (id) => {
@@ -54,6 +67,20 @@ export async function enrich(deps: Services, opts: EnrichOptions = {}): Promise<
           assetVersion: asset.version,
           lines,
           text: lines.map((l) => l.text).join('\n'),
+        });
+        did = true;
+      }
+      const logoCurrent =
+        asset.logo?.model === LOGO_MODEL &&
+        asset.logo.assetVersion === asset.version &&
+        asset.logo.brand === brand?.id;
+      if (brand && (opts.force || !logoCurrent)) {
+        const found = await findLogo(await bytes(), asset, brand.refs);
+        await deps.assets.setLogo(id, {
+          model: LOGO_MODEL,
+          assetVersion: asset.version,
+          brand: brand.id,
+          ...found,
         });
         did = true;
       }
@@ -94,4 +121,18 @@ export async function enrich(deps: Services, opts: EnrichOptions = {}): Promise<
   });
   await deps.vectors.save();
   return report;
+}
+
+/** The first brand with a logo: its lockups (standard, and any variants the kit names). */
+async function brandLogos(deps: Services): Promise<{ id: string; refs: LogoRef[] } | undefined> {
+  for (const b of await deps.catalog.brands()) {
+    if (!b.logoBlobKey) continue;
+    const variants = (b.rules.logoVariants ?? {}) as Record<string, string>;
+    const keys = Object.keys(variants).length ? variants : { standard: b.logoBlobKey };
+    const refs: LogoRef[] = [];
+    for (const [variant, key] of Object.entries(keys))
+      refs.push({ variant, png: await deps.blobs.get(key) });
+    return { id: b.id, refs };
+  }
+  return undefined;
 }

@@ -9,6 +9,7 @@ import {
   AssetStatus,
   CaptureMeta,
   Composition,
+  LogoResult,
   type NewAsset,
   OcrResult,
   PaletteColor,
@@ -36,6 +37,7 @@ const AssetRow = z.object({
   tags: z.array(Tag).default([]),
   capture: opt(CaptureMeta),
   ocr: opt(OcrResult),
+  logo: opt(LogoResult),
   status: AssetStatus,
   kind: AssetKind,
   version: z.number(),
@@ -92,6 +94,7 @@ function toAsset(r: z.infer<typeof AssetRow>): Asset {
     tags: r.tags,
     capture: r.capture,
     ocr: r.ocr,
+    logo: r.logo,
     status: r.status,
     kind: r.kind,
     version: r.version,
@@ -322,6 +325,10 @@ export class AssetsRepository {
   /** Stores what OCR read (it moves updated_at, so the text index picks it up). */
   async setOcr(id: string, ocr: OcrResult): Promise<void> {
     await this.db.query('UPDATE $id SET ocr = $ocr RETURN NONE', { id: rid('asset', id), ocr });
+  }
+
+  async setLogo(id: string, logo: LogoResult): Promise<void> {
+    await this.db.query('UPDATE $id SET logo = $logo RETURN NONE', { id: rid('asset', id), logo });
   }
 
   /** How many assets have no OCR result from `model` for their current version. */

@@ -126,6 +126,23 @@ export const OcrResult = z.object({
 });
 export type OcrResult = z.infer<typeof OcrResult>;
 
+/** Where the brand's logo is in the image (vision/logo.ts), or that it is missing. */
+export const LogoResult = z.object({
+  model: z.string(),
+  assetVersion: z.number(),
+  brand: z.string(),
+  found: z.boolean(),
+  /** Best correlation over every lockup and size, 0..1. */
+  score: z.number(),
+  variant: z.string().optional(),
+  box: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }).optional(),
+  /** The logo's width as a percentage of the image's. */
+  widthPct: z.number().optional(),
+  /** top-left, top, top-right, left, centre, right, bottom-left, bottom, bottom-right. */
+  zone: z.string().optional(),
+});
+export type LogoResult = z.infer<typeof LogoResult>;
+
 export const Asset = z.object({
   id: z.string(),
   contentHash: z.string(),
@@ -147,6 +164,7 @@ export const Asset = z.object({
   tags: z.array(Tag),
   capture: CaptureMeta.optional(),
   ocr: OcrResult.optional(),
+  logo: LogoResult.optional(),
   status: AssetStatus,
   kind: AssetKind,
   version: z.number().int(),

@@ -8,7 +8,7 @@ import { AssetIdInput } from './asset-views.ts';
 import { defineTool } from './define-tool.ts';
 
 /** What the semantic layer does not extract yet, said rather than left out. */
-const NOT_YET = ['people, faces and expressions', "the brand's logo"];
+const NOT_YET = ['people, faces and expressions'];
 
 export const DescribeAssetResult = z.object({
   id: z.string(),
@@ -34,6 +34,16 @@ export const DescribeAssetResult = z.object({
     })
     .optional()
     .describe('text read in the image; absent until `curator enrich --step ocr` ran'),
+  logo: z
+    .object({
+      found: z.boolean(),
+      score: z.number(),
+      zone: z.string().optional(),
+      widthPct: z.number().optional(),
+      model: z.string(),
+    })
+    .optional()
+    .describe("the brand's logo; absent until `curator enrich --step logo` ran"),
   embeddings: z.array(
     z.object({
       provider: z.string(),
@@ -72,6 +82,13 @@ async function describe(deps: Services, assetId: string) {
         fontPx: l.fontPx,
       })),
     },
+    logo: a.logo && {
+      found: a.logo.found,
+      score: a.logo.score,
+      zone: a.logo.zone,
+      widthPct: a.logo.widthPct,
+      model: a.logo.model,
+    },
     embeddings: e
       ? [
           {
@@ -82,7 +99,11 @@ async function describe(deps: Services, assetId: string) {
           },
         ]
       : [],
-    notExtracted: a.ocr ? NOT_YET : ['text in the image (OCR): not read yet', ...NOT_YET],
+    notExtracted: [
+      ...(a.ocr ? [] : ['text in the image (OCR): not read yet']),
+      ...(a.logo ? [] : ["the brand's logo: not looked for yet"]),
+      ...NOT_YET,
+    ],
   };
 }
 
@@ -124,6 +145,18 @@ export const describeAsset = defineTool({
           `ocr: ${out.ocr!.model}`,
           l.confidence,
         ]),
+        ...(out.logo
+          ? [
+              [
+                "the brand's logo",
+                out.logo.found
+                  ? `${out.logo.zone}, ${out.logo.widthPct}% of the width`
+                  : 'not found',
+                `logo: ${out.logo.model}`,
+                out.logo.score,
+              ],
+            ]
+          : []),
         ...out.embeddings.map((e) => [
           'embedding',
           `${e.dims}-d${e.current ? '' : ' (stale: an older version)'}`,
