@@ -6,7 +6,8 @@
 //   as boxes, so they are left out);
 // - disclaimers read wherever drawn at >= 10 px;
 // - the measured font size and contrast against the drawn ones;
-// - logo and faces: said not measured until those steps exist.
+// - the logo: found with IoU >= 0.9 against the drawn box; faces: said not measured until that
+//   step exists.
 // DEMO_MASTERS=N (default 14 per campaign) for a quicker, smaller run.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -17,7 +18,13 @@ import { buildDemoLibrary } from '../demo/build.ts';
 import type { GroundTruth } from '../demo/ground-truth.ts';
 import { enrich } from '../search/enrich.ts';
 
-const squash = (s: string) => s.toLowerCase().replace(/[\s\p{P}]+/gu, '');
+/** Case-, whitespace-, punctuation- and accent-insensitive ("für" and "fur" compare equal). */
+const squash = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/[\s\p{P}]+/gu, '');
 const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(1)}%` : '–');
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -35,11 +42,30 @@ async function main() {
       mastersPerCampaign: process.env.DEMO_MASTERS ? Number(process.env.DEMO_MASTERS) : undefined,
     });
     const t1 = performance.now();
-    const report = await enrich(deps, { steps: ['ocr'], concurrency: 2 });
+    const report = await enrich(deps, { steps: ['ocr', 'logo'], concurrency: 2 });
     const t2 = performance.now();
     const truth = JSON.parse(await readFile(demo.groundTruthPath, 'utf8')) as GroundTruth;
 
     const rows = { big: [0, 0], small: [0, 0], disclaimer: [0, 0], missingDisclaimer: [0, 0] };
+    const logo = { drawn: 0, iou90: 0, missingRight: 0, missing: 0, falseFound: 0 };
+    for (const [id, t] of Object.entries(truth.assets)) {
+      const a = await deps.assets.get(id);
+      const drawn = t.layout.logo;
+      if (!drawn) {
+        logo.missing++;
+        if (a.logo?.found) logo.falseFound++;
+        else logo.missingRight++;
+        continue;
+      }
+      logo.drawn++;
+      const b = a.logo?.box;
+      if (!a.logo?.found || !b) continue;
+      const d = drawn.box;
+      const ix = Math.max(0, Math.min(b.x + b.width, d.x + d.w) - Math.max(b.x, d.x));
+      const iy = Math.max(0, Math.min(b.y + b.height, d.y + d.h) - Math.max(b.y, d.y));
+      const inter = ix * iy;
+      if (inter / (b.width * b.height + d.w * d.h - inter) >= 0.9) logo.iou90++;
+    }
     const fontErr: number[] = [];
     const contrastErr: number[] = [];
     const misses: string[] = [];
@@ -74,13 +100,13 @@ async function main() {
       }
     }
     const lines = [
-      `evals:vision on the demo library: ${Object.keys(truth.assets).length} assets built in ${((t1 - t0) / 1000).toFixed(0)} s; OCR over ${report.total} in ${((t2 - t1) / 1000).toFixed(0)} s (${((t2 - t1) / report.total).toFixed(0)} ms per image), ${report.failed.length} failed`,
+      `evals:vision on the demo library: ${Object.keys(truth.assets).length} assets built in ${((t1 - t0) / 1000).toFixed(0)} s; OCR and logo over ${report.total} in ${((t2 - t1) / 1000).toFixed(0)} s (${((t2 - t1) / report.total).toFixed(0)} ms per image), ${report.failed.length} failed`,
       `headlines drawn at >= 20 px read: ${rows.big[0]}/${rows.big[1]} (${pct(rows.big[0]!, rows.big[1]!)}; goal >= 90%)`,
       `headlines drawn under 20 px read: ${rows.small[0]}/${rows.small[1]} (${pct(rows.small[0]!, rows.small[1]!)})`,
       `disclaimers drawn at >= 10 px read: ${rows.disclaimer[0]}/${rows.disclaimer[1]} (${pct(rows.disclaimer[0]!, rows.disclaimer[1]!)}; goal: all)`,
       `disclaimers drawn under 10 px read: ${rows.missingDisclaimer[0]}/${rows.missingDisclaimer[1]}`,
       `measured headline font size off by a median ${(100 * median(fontErr)).toFixed(0)}%, contrast by ${(100 * median(contrastErr)).toFixed(0)}% (over ${fontErr.length} read headlines)`,
-      'logo found (IoU >= 0.9): not measured, no logo step yet',
+      `logo found with IoU >= 0.9: ${logo.iou90}/${logo.drawn} (${pct(logo.iou90, logo.drawn)}; goal >= 95%); logo absent and reported missing: ${logo.missingRight}/${logo.missing}, found where there is none: ${logo.falseFound}`,
       'people or faces reported on the vector-art demo: not measured, no face step yet',
       ...(misses.length ? ['first misses:', ...misses.map((m) => `  ${m}`)] : []),
     ];

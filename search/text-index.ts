@@ -13,7 +13,12 @@ const STOP = new Set(
 /** Lower-case word stems: plurals and -ing/-ed folded, so "bottles" finds "bottle". */
 export function terms(text: string): string[] {
   const out: string[] = [];
-  for (const m of text.toLowerCase().matchAll(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu)) {
+  // Accents folded: "für" finds "fur" (OCR often drops them) and the other way round.
+  const folded = text
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
+  for (const m of folded.matchAll(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu)) {
     const w = m[0].replace(/['’].*$/, '');
     if (w.length < 2 || STOP.has(w)) continue;
     out.push(stem(w));
@@ -134,7 +139,12 @@ export class TextIndex {
   contains(id: string, phrase: string): boolean {
     const d = this.docs.get(id);
     if (!d) return false;
-    const squash = (s: string) => s.toLowerCase().replace(/\s+/g, '');
+    const squash = (s: string) =>
+      s
+        .normalize('NFD')
+        .replace(/\p{M}+/gu, '')
+        .toLowerCase()
+        .replace(/\s+/g, '');
     return squash(d.text).includes(squash(phrase));
   }
 
