@@ -51,3 +51,16 @@ describe('OCR', () => {
     expect(headline!.box.x).toBeLessThan(220);
   }, 60_000);
 });
+
+describe('OCR clean-up', async () => {
+  const { dropEchoes } = await import('./ocr.ts');
+  it('drops a letter the recogniser echoed at a word gap, and keeps one-letter words', () => {
+    expect(dropEchoes('this s spring')).toBe('this spring');
+    expect(dropEchoes('gift t sets')).toBe('gift sets');
+    expect(dropEchoes('Gifts f for')).toBe('Gifts for');
+    expect(dropEchoes('Meet the e Trail')).toBe('Meet the Trail');
+    expect(dropEchoes('a day at a glance')).toBe('a day at a glance');
+    expect(dropEchoes('Plan B for Q4')).toBe('Plan B for Q4');
+    expect(dropEchoes('il y a')).toBe('il y a');
+  });
+});

@@ -53,7 +53,7 @@ export async function readText(
   const raw = await ocr.detect(input);
   const grey = await sharp(input).greyscale().raw().toBuffer({ resolveWithObject: true });
   return raw.flatMap((l) => {
-    const text = l.text.trim();
+    const text = dropEchoes(l.text.trim());
     if (!text || l.mean < MIN_CONFIDENCE || !l.box?.length) return [];
     const xs = l.box.map((p) => p[0]!);
     const ys = l.box.map((p) => p[1]!);
@@ -161,4 +161,33 @@ function inkOf(
   const bg = lum(total - inkN ? bgSum / (total - inkN) : 255);
   const contrast = (Math.max(a, bg) + 0.05) / (Math.min(a, bg) + 0.05);
   return { height: top < 0 ? h : bottom - top + 1, contrast: Math.round(contrast * 100) / 100 };
+}
+
+/** One-letter words that are words, kept wherever they stand. */
+const REAL_LETTERS = new Set(['a', 'i', 'y', 'o', 'à', 'e', 'u']);
+
+/**
+ * The recogniser sometimes repeats a letter at a word gap ("this s spring", "gift t sets",
+ * "Gifts f for"): a lone lower-case letter that echoes the end of the word before it or the start
+ * of the word after it is dropped, unless it can be a word on its own.
+ */
+export function dropEchoes(text: string): string {
+  const words = text.split(/(\s+)/);
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const prev = out.filter((x) => x.trim()).at(-1);
+    const next = words.slice(i + 1).find((x) => x.trim());
+    const lone = /^\p{Ll}$/u.test(w);
+    const echo =
+      lone &&
+      (prev?.toLowerCase().endsWith(w) || next?.toLowerCase().startsWith(w)) &&
+      !(REAL_LETTERS.has(w) && !prev?.toLowerCase().endsWith(w));
+    if (echo) {
+      if (out.length && !out.at(-1)!.trim()) out.pop();
+      continue;
+    }
+    out.push(w);
+  }
+  return out.join('').replace(/\s{2,}/g, ' ');
 }
