@@ -6,10 +6,10 @@ import type { Services } from '../core/deps.ts';
 import { isAppError } from '../core/errors.ts';
 import { pool } from '../core/util.ts';
 import { parseKey } from '../store/ids.ts';
-import { analyzeImage } from '../vision/analyze.ts';
 import { BUILTIN_MODEL, BUILTIN_PROVIDER } from '../vision/descriptor.ts';
 import { findLogo, LOGO_MODEL, type LogoRef } from '../vision/logo.ts';
 import { OCR_MODEL, readText } from '../vision/ocr.ts';
+import { storeEmbedding } from './similar.ts';
 
 export const ENRICH_STEPS = ['embedding', 'ocr', 'logo'] as const;
 export type EnrichStep = (typeof ENRICH_STEPS)[number];
@@ -95,20 +95,7 @@ export async function enrich(deps: Services, opts: EnrichOptions = {}): Promise<
         if (!did) report.current++;
         else report.computed++;
       } else {
-        const data = await bytes();
-        const a = await analyzeImage(data, {
-          maxPixels: deps.config.limits.maxPixels,
-          allowSvg: asset.mime === 'image/svg+xml',
-        });
-        const fresh = {
-          assetId: id,
-          provider: BUILTIN_PROVIDER,
-          model: BUILTIN_MODEL,
-          assetVersion: asset.version,
-          vector: a.embedding,
-        };
-        await deps.embeddings.put(fresh);
-        deps.vectors.upsert(fresh);
+        await storeEmbedding(deps, asset, await bytes());
         report.computed++;
       }
     } catch (e) {

@@ -3,11 +3,11 @@
 // "text contains". Each result shows its score and its parts. The cut-off adapts to the query: a
 // result must score at least a share of the best one, and the answer says how many fell below.
 import { summarize as card } from '../assets/cards.ts';
-import { isEmptySelection, resolveSelection, type Selection } from '../assets/selection.ts';
+import type { Selection } from '../assets/selection.ts';
 import type { Services } from '../core/deps.ts';
 import { AppError } from '../core/errors.ts';
 import { parseKey } from '../store/ids.ts';
-import { assetVector } from './similar.ts';
+import { assetVector, selectionIds } from './similar.ts';
 import { terms } from './text-index.ts';
 
 /** Reciprocal rank fusion's constant: ranks beyond ~60 weigh little. */
@@ -29,13 +29,7 @@ export async function searchAssets(deps: Services, q: HybridQuery) {
   const query = q.query?.trim() ?? '';
   if (!query && !q.likeAssetId && !q.textContains)
     throw new AppError('invalid_input', 'give a query, an asset to look like, or text to contain');
-  let allowed: Set<string> | undefined;
-  let read: string[] = [];
-  if (q.selection && !isEmptySelection(q.selection)) {
-    const r = await resolveSelection(q.selection, deps.names);
-    allowed = new Set((await deps.assets.matching(r.filter)).map((m) => m.id));
-    read = r.read;
-  }
+  const { allowed, read } = await selectionIds(deps, q.selection);
   await deps.text.ready();
   const contains = q.textContains?.trim();
   const like = q.likeAssetId

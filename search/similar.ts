@@ -29,12 +29,21 @@ export async function assetVector(deps: Services, assetId: string): Promise<Floa
   const asset = await deps.assets.get(id);
   const row = await deps.embeddings.get(id, BUILTIN_PROVIDER);
   if (row && row.model === BUILTIN_MODEL && row.assetVersion === asset.version) return row.vector;
-  const a = await analyzeImage(await deps.blobs.get(asset.blobKey), {
+  return storeEmbedding(deps, asset, await deps.blobs.get(asset.blobKey));
+}
+
+/** Computes the builtin embedding of an asset's original and stores it (row and sidecar). */
+export async function storeEmbedding(
+  deps: Services,
+  asset: { id: string; version: number; mime: string },
+  original: Buffer,
+): Promise<Float32Array> {
+  const a = await analyzeImage(original, {
     maxPixels: deps.config.limits.maxPixels,
-    allowSvg: true,
+    allowSvg: asset.mime === 'image/svg+xml',
   });
   const fresh = {
-    assetId: id,
+    assetId: asset.id,
     provider: BUILTIN_PROVIDER,
     model: BUILTIN_MODEL,
     assetVersion: asset.version,
@@ -43,6 +52,19 @@ export async function assetVector(deps: Services, assetId: string): Promise<Floa
   await deps.embeddings.put(fresh);
   deps.vectors.upsert(fresh);
   return a.embedding;
+}
+
+/** The ids a selection of list filters covers, and how it was read; none for no filter. */
+export async function selectionIds(
+  deps: Services,
+  selection: Selection | undefined,
+): Promise<{ allowed?: Set<string>; read: string[] }> {
+  if (!selection || isEmptySelection(selection)) return { read: [] };
+  const r = await resolveSelection(selection, deps.names);
+  return {
+    allowed: new Set((await deps.assets.matching(r.filter)).map((m) => m.id)),
+    read: r.read,
+  };
 }
 
 export async function similarAssets(deps: Services, q: SimilarQuery) {
@@ -66,13 +88,7 @@ export async function similarAssets(deps: Services, q: SimilarQuery) {
     queryLabel = { image: { bytes: q.image!.length, mime: a.mime } };
   }
 
-  let allowed: Set<string> | undefined;
-  let read: string[] = [];
-  if (q.selection && !isEmptySelection(q.selection)) {
-    const r = await resolveSelection(q.selection, deps.names);
-    allowed = new Set((await deps.assets.matching(r.filter)).map((m) => m.id));
-    read = r.read;
-  }
+  const { allowed, read } = await selectionIds(deps, q.selection);
   const self = queryLabel.assetId;
   const { hits } = await deps.vectors.search(
     vector,
