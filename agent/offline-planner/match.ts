@@ -56,7 +56,6 @@ const WORDS: Record<string, string> = {
   file: 'asset',
   stuff: 'asset',
   content: 'asset',
-  library: 'asset',
   shot: 'asset',
   retitle: 'rename',
   title: 'rename',
