@@ -97,7 +97,7 @@ async function main() {
       `pipeline  every step, 2 at once: ${rate(N, all)} img/s; event-loop delay p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, max ${(delay.max / 1e6).toFixed(1)} ms`,
     );
     process.stdout.write(
-      `bench:enrich: ${N} generated ${W}×${H} banners on ${os.cpus().length} CPUs (OCR and logo run on the main thread; onnxruntime's inference in its own threads)\n${lines.join('\n')}\n`,
+      `bench:enrich: ${N} generated ${W}×${H} banners on ${os.cpus().length} CPUs (OCR and logo run in a worker thread; the embedding on the main thread)\n${lines.join('\n')}\n`,
     );
   } finally {
     await deps.close().catch(() => {});

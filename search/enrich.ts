@@ -1,14 +1,16 @@
 // Enrichment steps over assets already in the library: each step stores its result beside the
 // asset with the model that produced it and the asset version it describes, and skips assets whose
 // result is current, so a run that stopped (a crash, Ctrl-C) resumes where it was by running again.
-// A bad file is reported and the run goes on.
+// A bad file is reported and the run goes on. The model steps run in a worker thread, so a server
+// enriching in the background keeps answering.
 import type { Services } from '../core/deps.ts';
 import { isAppError } from '../core/errors.ts';
 import { pool } from '../core/util.ts';
 import { parseKey } from '../store/ids.ts';
 import { BUILTIN_MODEL, BUILTIN_PROVIDER } from '../vision/descriptor.ts';
-import { findLogo, LOGO_MODEL, type LogoRef } from '../vision/logo.ts';
-import { OCR_MODEL, readText } from '../vision/ocr.ts';
+import { LOGO_MODEL, type LogoRef } from '../vision/logo.ts';
+import { OCR_MODEL } from '../vision/ocr.ts';
+import { findLogoOffThread, readTextOffThread } from '../vision/workers.ts';
 import { storeEmbedding } from './similar.ts';
 
 export const ENRICH_STEPS = ['embedding', 'ocr', 'logo'] as const;
@@ -61,7 +63,7 @@ export async function enrich(deps: Services, opts: EnrichOptions = {}): Promise<
       const bytes = async () => (original ??= await deps.blobs.get(asset.blobKey));
       const ocrCurrent = asset.ocr?.model === OCR_MODEL && asset.ocr.assetVersion === asset.version;
       if (steps.includes('ocr') && (opts.force || !ocrCurrent)) {
-        const lines = await readText(await bytes(), asset);
+        const lines = await readTextOffThread(await bytes(), asset);
         await deps.assets.setOcr(id, {
           model: OCR_MODEL,
           assetVersion: asset.version,
@@ -75,7 +77,7 @@ export async function enrich(deps: Services, opts: EnrichOptions = {}): Promise<
         asset.logo.assetVersion === asset.version &&
         asset.logo.brand === brand?.id;
       if (brand && (opts.force || !logoCurrent)) {
-        const found = await findLogo(await bytes(), asset, brand.refs);
+        const found = await findLogoOffThread(await bytes(), asset, brand.refs);
         await deps.assets.setLogo(id, {
           model: LOGO_MODEL,
           assetVersion: asset.version,
