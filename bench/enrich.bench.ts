@@ -15,6 +15,7 @@ import { type EnrichStep, enrich } from '../search/enrich.ts';
 import { analyzeImage } from '../vision/analyze.ts';
 import { findLogo } from '../vision/logo.ts';
 import { readText } from '../vision/ocr.ts';
+import { findPeople } from '../vision/people.ts';
 
 const N = Number(process.env.BENCH_IMAGES ?? 40);
 const W = 1200;
@@ -66,14 +67,16 @@ async function main() {
     // Warm the models once, outside the timings.
     await readText(images[0]!, size);
     await findLogo(images[0]!, size, refs);
+    await findPeople(images[0]!, size);
 
     const model: Record<EnrichStep, (b: Buffer) => Promise<unknown>> = {
       embedding: (b) => analyzeImage(b, { maxPixels: 1e8 }),
       ocr: (b) => readText(b, size),
       logo: (b) => findLogo(b, size, refs),
+      people: (b) => findPeople(b, size),
     };
     const lines: string[] = [];
-    for (const step of ['embedding', 'ocr', 'logo'] as const) {
+    for (const step of ['embedding', 'ocr', 'logo', 'people'] as const) {
       let t = performance.now();
       for (const b of images) await model[step](b);
       const bare = performance.now() - t;
@@ -97,7 +100,7 @@ async function main() {
       `pipeline  every step, 2 at once: ${rate(N, all)} img/s; event-loop delay p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, max ${(delay.max / 1e6).toFixed(1)} ms`,
     );
     process.stdout.write(
-      `bench:enrich: ${N} generated ${W}×${H} banners on ${os.cpus().length} CPUs (OCR and logo run in a worker thread; the embedding on the main thread)\n${lines.join('\n')}\n`,
+      `bench:enrich: ${N} generated ${W}×${H} banners on ${os.cpus().length} CPUs (OCR, logo and people run in a worker thread; the embedding on the main thread)\n${lines.join('\n')}\n`,
     );
   } finally {
     await deps.close().catch(() => {});

@@ -16,6 +16,7 @@ const USAGE = `usage: curator enrich [--all | <asset id>...] [--step ${ENRICH_ST
   --all     every asset in the library (the default when no id is given)
   --step X  only this step (repeatable); every step by default
   --force   recompute even where the stored result is current
+  --purge faces  remove every stored face (and people count); VISION_FACES=off stops new ones
   --json    print only the report
 `;
 
@@ -39,6 +40,23 @@ export async function run(argv: string[]): Promise<number> {
       `curator enrich: unknown step ${unknown.join(', ')}; steps: ${ENRICH_STEPS.join(', ')}\n`,
     );
     return 2;
+  }
+  if (values.purge !== undefined) {
+    if (values.purge !== 'faces') {
+      process.stderr.write('curator enrich: --purge takes "faces"\n');
+      return 2;
+    }
+    const deps = await createDeps(loadConfig());
+    try {
+      const ids = positionals.length ? positionals : await deps.assets.allIds();
+      for (const id of ids) await deps.assets.setPeople(id, null);
+      process.stdout.write(
+        `removed stored face data from ${ids.length} asset${ids.length === 1 ? '' : 's'}\n`,
+      );
+      return 0;
+    } finally {
+      await deps.close();
+    }
   }
   if (values.all && positionals.length) {
     process.stderr.write('curator enrich: give --all or asset ids, not both\n');
@@ -98,6 +116,7 @@ function parse(argv: string[]) {
       all: { type: 'boolean', default: false },
       step: { type: 'string', multiple: true },
       force: { type: 'boolean', default: false },
+      purge: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },

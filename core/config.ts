@@ -28,6 +28,8 @@ export const EnvSchema = z.object({
   PUBLIC_URL: z.url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEMO_SEED: z.enum(['auto', 'off']).default('auto'),
+  /** Face detection in the people step; off keeps faces out of the library altogether. */
+  VISION_FACES: z.enum(['on', 'off']).default('on'),
   MAX_PIXELS_MP: z.coerce.number().positive().max(1000).default(100),
   MAX_FILE_MB: z.coerce.number().positive().max(4096).default(200),
   URL_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
@@ -63,6 +65,7 @@ export interface Config {
   logLevel: z.output<typeof EnvSchema>['LOG_LEVEL'];
   demoSeed: 'auto' | 'off';
   limits: { maxPixels: number; maxFileBytes: number };
+  vision: { faces: boolean };
   urlFetch: { timeoutMs: number; maxBytes: number; maxRedirects: number; allowHosts: string[] };
   llm: {
     apiKey?: string;
@@ -115,6 +118,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     http: { host: e.HOST, port: e.PORT, publicUrl: e.PUBLIC_URL?.replace(/\/$/, '') },
     logLevel: e.LOG_LEVEL,
     demoSeed: e.DEMO_SEED,
+    vision: { faces: e.VISION_FACES === 'on' },
     limits: {
       maxPixels: Math.round(e.MAX_PIXELS_MP * 1e6),
       maxFileBytes: Math.round(e.MAX_FILE_MB * 2 ** 20),

@@ -42,7 +42,7 @@ async function main() {
       mastersPerCampaign: process.env.DEMO_MASTERS ? Number(process.env.DEMO_MASTERS) : undefined,
     });
     const t1 = performance.now();
-    const report = await enrich(deps, { steps: ['ocr', 'logo'], concurrency: 2 });
+    const report = await enrich(deps, { steps: ['ocr', 'logo', 'people'], concurrency: 2 });
     const t2 = performance.now();
     const truth = JSON.parse(await readFile(demo.groundTruthPath, 'utf8')) as GroundTruth;
 
@@ -65,6 +65,11 @@ async function main() {
       const iy = Math.max(0, Math.min(b.y + b.height, d.y + d.h) - Math.max(b.y, d.y));
       const inter = ix * iy;
       if (inter / (b.width * b.height + d.w * d.h - inter) >= 0.9) logo.iou90++;
+    }
+    let peopleFound = 0;
+    for (const id of Object.keys(truth.assets)) {
+      const a = await deps.assets.get(id);
+      if ((a.people?.people ?? 0) > 0 || (a.people?.faces.length ?? 0) > 0) peopleFound++;
     }
     const fontErr: number[] = [];
     const contrastErr: number[] = [];
@@ -100,14 +105,14 @@ async function main() {
       }
     }
     const lines = [
-      `evals:vision on the demo library: ${Object.keys(truth.assets).length} assets built in ${((t1 - t0) / 1000).toFixed(0)} s; OCR and logo over ${report.total} in ${((t2 - t1) / 1000).toFixed(0)} s (${((t2 - t1) / report.total).toFixed(0)} ms per image), ${report.failed.length} failed`,
+      `evals:vision on the demo library: ${Object.keys(truth.assets).length} assets built in ${((t1 - t0) / 1000).toFixed(0)} s; OCR, logo and people over ${report.total} in ${((t2 - t1) / 1000).toFixed(0)} s (${((t2 - t1) / report.total).toFixed(0)} ms per image), ${report.failed.length} failed`,
       `headlines drawn at >= 20 px read: ${rows.big[0]}/${rows.big[1]} (${pct(rows.big[0]!, rows.big[1]!)}; goal >= 90%)`,
       `headlines drawn under 20 px read: ${rows.small[0]}/${rows.small[1]} (${pct(rows.small[0]!, rows.small[1]!)})`,
       `disclaimers drawn at >= 10 px read: ${rows.disclaimer[0]}/${rows.disclaimer[1]} (${pct(rows.disclaimer[0]!, rows.disclaimer[1]!)}; goal: all)`,
       `disclaimers drawn under 10 px read: ${rows.missingDisclaimer[0]}/${rows.missingDisclaimer[1]}`,
       `measured headline font size off by a median ${(100 * median(fontErr)).toFixed(0)}%, contrast by ${(100 * median(contrastErr)).toFixed(0)}% (over ${fontErr.length} read headlines)`,
       `logo found with IoU >= 0.9: ${logo.iou90}/${logo.drawn} (${pct(logo.iou90, logo.drawn)}; goal >= 95%); logo absent and reported missing: ${logo.missingRight}/${logo.missing}, found where there is none: ${logo.falseFound}`,
-      'people or faces reported on the vector-art demo: not measured, no face step yet',
+      `people or faces reported on the vector-art demo: ${peopleFound} of ${Object.keys(truth.assets).length} assets (goal: none)`,
       ...(misses.length ? ['first misses:', ...misses.map((m) => `  ${m}`)] : []),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);

@@ -10,10 +10,11 @@ import { parseKey } from '../store/ids.ts';
 import { BUILTIN_MODEL, BUILTIN_PROVIDER } from '../vision/descriptor.ts';
 import { LOGO_MODEL, type LogoRef } from '../vision/logo.ts';
 import { OCR_MODEL } from '../vision/ocr.ts';
-import { findLogoOffThread, readTextOffThread } from '../vision/workers.ts';
+import { PEOPLE_MODEL } from '../vision/people.ts';
+import { findLogoOffThread, findPeopleOffThread, readTextOffThread } from '../vision/workers.ts';
 import { storeEmbedding } from './similar.ts';
 
-export const ENRICH_STEPS = ['embedding', 'ocr', 'logo'] as const;
+export const ENRICH_STEPS = ['embedding', 'ocr', 'logo', 'people'] as const;
 export type EnrichStep = (typeof ENRICH_STEPS)[number];
 
 export interface EnrichOptions {
@@ -50,6 +51,8 @@ export async function enrich(deps: Services, opts: EnrichOptions = {}): Promise<
     notes: [],
   };
   const brand = steps.includes('logo') ? await brandLogos(deps) : undefined;
+  if (steps.includes('people') && !deps.config.vision.faces)
+    report.notes.push('people: face detection is off (VISION_FACES=off); skipped');
   if (steps.includes('logo') && !brand)
     report.notes.push('logo: no brand with a logo in the brand kit; skipped');
   let done = 0;
@@ -82,6 +85,17 @@ export async function enrich(deps: Services, opts: EnrichOptions = {}): Promise<
           model: LOGO_MODEL,
           assetVersion: asset.version,
           brand: brand.id,
+          ...found,
+        });
+        did = true;
+      }
+      const peopleCurrent =
+        asset.people?.model === PEOPLE_MODEL && asset.people.assetVersion === asset.version;
+      if (steps.includes('people') && deps.config.vision.faces && (opts.force || !peopleCurrent)) {
+        const found = await findPeopleOffThread(await bytes(), asset);
+        await deps.assets.setPeople(id, {
+          model: PEOPLE_MODEL,
+          assetVersion: asset.version,
           ...found,
         });
         did = true;

@@ -21,13 +21,17 @@ export interface HybridQuery {
   /** Rank by looking like this asset too. */
   likeAssetId?: string;
   textContains?: string;
+  /** true: only assets with people in them; false: only without. */
+  hasPeople?: boolean;
+  /** A face with this expression (happy, neutral, surprise…). */
+  expression?: string;
   selection?: Selection;
   limit: number;
 }
 
 export async function searchAssets(deps: Services, q: HybridQuery) {
   const query = q.query?.trim() ?? '';
-  if (!query && !q.likeAssetId && !q.textContains)
+  if (!query && !q.likeAssetId && !q.textContains && q.hasPeople === undefined && !q.expression)
     throw new AppError('invalid_input', 'give a query, an asset to look like, or text to contain');
   const { allowed, read } = await selectionIds(deps, q.selection);
   await deps.text.ready();
@@ -35,8 +39,19 @@ export async function searchAssets(deps: Services, q: HybridQuery) {
   const like = q.likeAssetId
     ? parseKey('asset', q.likeAssetId.replace(/^asset:\/\//, ''))
     : undefined;
+  const expression = q.expression?.toLowerCase();
+  const peopleOk = (id: string) => {
+    if (q.hasPeople === undefined && !expression) return true;
+    const p = deps.text.peopleOf(id);
+    if (p.people === undefined) return false;
+    if (q.hasPeople !== undefined && p.people > 0 !== q.hasPeople) return false;
+    return !expression || p.expressions.includes(expression);
+  };
   const accept = (id: string) =>
-    id !== like && (!allowed || allowed.has(id)) && (!contains || deps.text.contains(id, contains));
+    id !== like &&
+    (!allowed || allowed.has(id)) &&
+    (!contains || deps.text.contains(id, contains)) &&
+    peopleOk(id);
 
   const text = query ? (await deps.text.search(query, accept)).slice(0, POOL) : [];
   const vector = like
@@ -44,7 +59,7 @@ export async function searchAssets(deps: Services, q: HybridQuery) {
     : [];
   // Only "text contains" (or only filters): every match, newest first, is the list.
   const plainMatches =
-    !query && !like && contains
+    !query && !like && (contains || q.hasPeople !== undefined || expression)
       ? (await deps.assets.matching({}))
           .map((m) => m.id)
           .filter(accept)
@@ -85,7 +100,7 @@ export async function searchAssets(deps: Services, q: HybridQuery) {
     const parts: Record<string, number> = {};
     if (e.text !== undefined) parts.text = round(e.text);
     if (e.vector !== undefined) parts.vector = round(e.vector);
-    if (allowed || contains) parts.filters = 1;
+    if (allowed || contains || q.hasPeople !== undefined || expression) parts.filters = 1;
     return [{ ...card(a, deps.urls), score: round(e.score / top), parts, matched: e.matched }];
   });
   const sources = [query ? 'full text (BM25)' : '', like ? 'looks like the given asset (kNN)' : '']
@@ -98,7 +113,12 @@ export async function searchAssets(deps: Services, q: HybridQuery) {
       likeAssetId: like,
       textContains: contains,
     },
-    read: [...read, ...(contains ? [`text contains "${contains}"`] : [])],
+    read: [
+      ...read,
+      ...(contains ? [`text contains "${contains}"`] : []),
+      ...(q.hasPeople === true ? ['with people'] : q.hasPeople === false ? ['without people'] : []),
+      ...(expression ? [`a ${expression} face`] : []),
+    ],
     items,
     total: kept.length,
     belowCutoff: ranked.length - kept.length,
@@ -106,7 +126,10 @@ export async function searchAssets(deps: Services, q: HybridQuery) {
       share: KEEP_SHARE,
       explanation: `${sources || 'matches'}${sources.includes('+') ? ', fused by reciprocal rank' : ''}; kept results scoring at least ${Math.round(KEEP_SHARE * 100)}% of the best`,
     },
-    notSearched: 'people and expressions (not extracted yet)',
+    notSearched:
+      q.hasPeople !== undefined || expression
+        ? 'assets the people step has not looked at yet are left out of people filters'
+        : 'nothing left out',
   };
 }
 

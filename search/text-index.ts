@@ -46,6 +46,8 @@ interface Doc {
   len: number;
   /** Lower-cased text of every field, for "text contains". */
   text: string;
+  people?: number;
+  expressions: string[];
 }
 
 export interface TextHit {
@@ -120,7 +122,7 @@ export class TextIndex {
     const text = [a.title, a.description, ...a.keywords, ...a.tags, a.ocrText]
       .join('\n')
       .toLowerCase();
-    this.docs.set(a.id, { tf, len, text });
+    this.docs.set(a.id, { tf, len, text, people: a.people, expressions: a.expressions });
   }
 
   private drop(id: string) {
@@ -133,6 +135,12 @@ export class TextIndex {
     }
     this.totalLen -= old.len;
     this.docs.delete(id);
+  }
+
+  /** People seen (undefined: the people step has not run on it) and their expressions. */
+  peopleOf(id: string): { people?: number; expressions: string[] } {
+    const d = this.docs.get(id);
+    return { people: d?.people, expressions: d?.expressions ?? [] };
   }
 
   /** Whether the asset's text holds `phrase` (case-insensitive, whitespace-insensitive). */

@@ -13,6 +13,7 @@ import {
   type NewAsset,
   OcrResult,
   PaletteColor,
+  PeopleResult,
   Tag,
 } from './models.ts';
 
@@ -38,6 +39,7 @@ const AssetRow = z.object({
   capture: opt(CaptureMeta),
   ocr: opt(OcrResult),
   logo: opt(LogoResult),
+  people: opt(PeopleResult),
   status: AssetStatus,
   kind: AssetKind,
   version: z.number(),
@@ -57,6 +59,14 @@ const TextRow = z.object({
   keywords: z.array(z.string()).default([]),
   tags: z.array(z.object({ name: z.string() }).passthrough()).default([]),
   ocr: opt(z.object({ text: z.string() }).passthrough()),
+  people: opt(
+    z
+      .object({
+        people: z.number(),
+        faces: z.array(z.object({ expression: z.string().optional() }).passthrough()),
+      })
+      .passthrough(),
+  ),
   updated_at: zTime,
 });
 
@@ -69,6 +79,10 @@ export interface AssetText {
   tags: string[];
   /** Text read in the image (OCR), when the step ran. */
   ocrText: string;
+  /** People seen, when the people step ran. */
+  people?: number;
+  /** The faces' expressions (happy, neutral…). */
+  expressions: string[];
   updatedAt: Date;
 }
 
@@ -95,6 +109,7 @@ function toAsset(r: z.infer<typeof AssetRow>): Asset {
     capture: r.capture,
     ocr: r.ocr,
     logo: r.logo,
+    people: r.people,
     status: r.status,
     kind: r.kind,
     version: r.version,
@@ -296,7 +311,7 @@ export class AssetsRepository {
     let skip = new Set<string>();
     for (;;) {
       const [rows] = await this.db.query<[unknown[]]>(
-        `SELECT id, title, original_name, description, keywords, tags, ocr, updated_at FROM asset
+        `SELECT id, title, original_name, description, keywords, tags, ocr, people, updated_at FROM asset
          WHERE updated_at >= $after ORDER BY updated_at LIMIT $limit`,
         { after, limit: page + skip.size },
       );
@@ -309,6 +324,10 @@ export class AssetsRepository {
           keywords: r.keywords,
           tags: r.tags.map((t) => t.name),
           ocrText: r.ocr?.text ?? '',
+          people: r.people?.people,
+          expressions: [
+            ...new Set(r.people?.faces.flatMap((f) => (f.expression ? [f.expression] : [])) ?? []),
+          ],
           updatedAt: new Date(r.updated_at),
         }))
         .filter((r) => !(r.updatedAt.getTime() === after.getTime() && skip.has(r.id)));
@@ -325,6 +344,16 @@ export class AssetsRepository {
   /** Stores what OCR read (it moves updated_at, so the text index picks it up). */
   async setOcr(id: string, ocr: OcrResult): Promise<void> {
     await this.db.query('UPDATE $id SET ocr = $ocr RETURN NONE', { id: rid('asset', id), ocr });
+  }
+
+  /** Stores (or, with null, removes) what the people step found. */
+  async setPeople(id: string, people: PeopleResult | null): Promise<void> {
+    await this.db.query(
+      people
+        ? 'UPDATE $id SET people = $people RETURN NONE'
+        : 'UPDATE $id UNSET people RETURN NONE',
+      { id: rid('asset', id), people },
+    );
   }
 
   async setLogo(id: string, logo: LogoResult): Promise<void> {

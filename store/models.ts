@@ -143,6 +143,23 @@ export const LogoResult = z.object({
 });
 export type LogoResult = z.infer<typeof LogoResult>;
 
+/** People, faces and expressions (vision/people.ts). Never gender or age. */
+export const PeopleResult = z.object({
+  model: z.string(),
+  assetVersion: z.number(),
+  faces: z.array(
+    z.object({
+      box: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }),
+      score: z.number(),
+      expression: z.string().optional(),
+      expressionScore: z.number().optional(),
+    }),
+  ),
+  /** People seen: faces, or confident bodies where no face shows. */
+  people: z.number(),
+});
+export type PeopleResult = z.infer<typeof PeopleResult>;
+
 export const Asset = z.object({
   id: z.string(),
   contentHash: z.string(),
@@ -165,6 +182,7 @@ export const Asset = z.object({
   capture: CaptureMeta.optional(),
   ocr: OcrResult.optional(),
   logo: LogoResult.optional(),
+  people: PeopleResult.optional(),
   status: AssetStatus,
   kind: AssetKind,
   version: z.number().int(),

@@ -8,7 +8,7 @@ import { AssetIdInput } from './asset-views.ts';
 import { defineTool } from './define-tool.ts';
 
 /** What the semantic layer does not extract yet, said rather than left out. */
-const NOT_YET = ['people, faces and expressions'];
+const NOT_YET: string[] = [];
 
 export const DescribeAssetResult = z.object({
   id: z.string(),
@@ -44,6 +44,14 @@ export const DescribeAssetResult = z.object({
     })
     .optional()
     .describe("the brand's logo; absent until `curator enrich --step logo` ran"),
+  people: z
+    .object({
+      people: z.number(),
+      faces: z.array(z.object({ score: z.number(), expression: z.string().optional() })),
+      model: z.string(),
+    })
+    .optional()
+    .describe('people and faces; absent until the people step ran (never age or gender)'),
   embeddings: z.array(
     z.object({
       provider: z.string(),
@@ -89,6 +97,11 @@ async function describe(deps: Services, assetId: string) {
       widthPct: a.logo.widthPct,
       model: a.logo.model,
     },
+    people: a.people && {
+      people: a.people.people,
+      faces: a.people.faces.map((f) => ({ score: f.score, expression: f.expression })),
+      model: a.people.model,
+    },
     embeddings: e
       ? [
           {
@@ -102,6 +115,7 @@ async function describe(deps: Services, assetId: string) {
     notExtracted: [
       ...(a.ocr ? [] : ['text in the image (OCR): not read yet']),
       ...(a.logo ? [] : ["the brand's logo: not looked for yet"]),
+      ...(a.people ? [] : ['people, faces and expressions: not looked for yet']),
       ...NOT_YET,
     ],
   };
@@ -154,6 +168,16 @@ export const describeAsset = defineTool({
                   : 'not found',
                 `logo: ${out.logo.model}`,
                 out.logo.score,
+              ],
+            ]
+          : []),
+        ...(out.people
+          ? [
+              [
+                'people',
+                `${out.people.people} (${out.people.faces.length} face${out.people.faces.length === 1 ? '' : 's'}${out.people.faces.some((f) => f.expression) ? `: ${out.people.faces.flatMap((f) => (f.expression ? [f.expression] : [])).join(', ')}` : ''})`,
+                `people: ${out.people.model}`,
+                null,
               ],
             ]
           : []),

@@ -32,6 +32,7 @@ export const listAssets = defineTool({
     { say: 'show me the {campaign} assets' },
     { say: 'top {count} {channel} assets in {campaign}' },
     { say: 'which assets are approved' },
+    { say: 'which assets are waiting for review' },
     { say: 'how many drafts are there' },
     { say: 'find {colour} images' },
     { say: 'the {locale} versions of our assets' },

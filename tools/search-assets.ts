@@ -43,6 +43,14 @@ export const searchAssets = defineTool({
       .max(200)
       .optional()
       .describe('a phrase the text must hold'),
+    hasPeople: z.boolean().optional().describe('true: with people in the picture; false: without'),
+    expression: z
+      .enum(['happy', 'neutral', 'sad', 'angry', 'surprise', 'fear', 'disgust'])
+      .optional()
+      .meta({
+        aliases: { happy: ['smiling', 'smile', 'smiles', 'cheerful'], surprise: ['surprised'] },
+      })
+      .describe('a face with this expression'),
     limit: z.number().int().min(1).max(50).default(10),
   }),
   output: SearchAssetsResult,
@@ -50,19 +58,29 @@ export const searchAssets = defineTool({
     { say: 'search for {text}', input: { query: '{text}' } },
     { say: 'search {campaign} for {text}', input: { query: '{text}' } },
     { say: 'assets about {text}', input: { query: '{text}' } },
+    { say: 'find photos with people or faces in them', input: { hasPeople: true } },
+    { say: 'pictures of smiling happy faces', input: { expression: 'happy' } },
     { say: 'which creatives mention {text}', input: { query: '{text}' } },
     { say: 'find images with {text}', input: { query: '{text}' } },
   ],
   view: (out) =>
     views.grid({
-      title: `${out.total} result${out.total === 1 ? '' : 's'} for ${out.query.text ? `"${out.query.text}"` : out.query.likeAssetId ? `assets like ${out.query.likeAssetId}` : `text containing "${out.query.textContains}"`}`,
+      title: `${out.total} result${out.total === 1 ? '' : 's'} for ${out.query.text ? `"${out.query.text}"` : out.query.likeAssetId ? `assets like ${out.query.likeAssetId}` : out.query.textContains ? `text containing "${out.query.textContains}"` : out.read.join(', ')}`,
       items: out.items.map((i) => ({ ...gridItem(i), score: i.score, scoreParts: i.parts })),
       total: out.total,
       read: out.read,
       note: `${out.cutoff.explanation}; ${out.belowCutoff} more fell below it. Not searched: ${out.notSearched}`,
     }),
   run: (input, deps) => {
-    const { query, likeAssetId, textContains, limit, ...selection } = input;
-    return search(deps, { query, likeAssetId, textContains, selection, limit });
+    const { query, likeAssetId, textContains, hasPeople, expression, limit, ...selection } = input;
+    return search(deps, {
+      query,
+      likeAssetId,
+      textContains,
+      hasPeople,
+      expression,
+      selection,
+      limit,
+    });
   },
 });

@@ -3,9 +3,11 @@
 import { parentPort } from 'node:worker_threads';
 import { findLogo, type LogoRef } from './logo.ts';
 import { readText } from './ocr.ts';
+import { findPeople } from './people.ts';
 
 export type VisionJob =
   | { id: number; kind: 'ocr'; data: Uint8Array; size: { width: number; height: number } }
+  | { id: number; kind: 'people'; data: Uint8Array; size: { width: number; height: number } }
   | {
       id: number;
       kind: 'logo';
@@ -20,11 +22,13 @@ parentPort?.on('message', async (job: VisionJob) => {
     const result =
       job.kind === 'ocr'
         ? await readText(data, job.size)
-        : await findLogo(
-            data,
-            job.size,
-            job.refs.map((r): LogoRef => ({ variant: r.variant, png: Buffer.from(r.png) })),
-          );
+        : job.kind === 'people'
+          ? await findPeople(data, job.size)
+          : await findLogo(
+              data,
+              job.size,
+              job.refs.map((r): LogoRef => ({ variant: r.variant, png: Buffer.from(r.png) })),
+            );
     parentPort!.postMessage({ id: job.id, result });
   } catch (e) {
     parentPort!.postMessage({ id: job.id, error: e instanceof Error ? e.message : String(e) });

@@ -3,6 +3,7 @@
 import { Worker } from 'node:worker_threads';
 import type { LogoRef, LogoResult } from './logo.ts';
 import type { OcrLine } from './ocr.ts';
+import type { PeopleResult } from './people.ts';
 import type { VisionJob } from './worker.ts';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
@@ -65,6 +66,9 @@ export const findLogoOffThread = (
     size,
     refs: refs.map((r) => ({ variant: r.variant, png: r.png })),
   });
+
+export const findPeopleOffThread = (data: Buffer, size: { width: number; height: number }) =>
+  run<Omit<PeopleResult, 'model' | 'assetVersion'>>({ kind: 'people', data, size });
 
 /** Stops the worker (tests, shutdown). */
 export async function stopVisionWorker(): Promise<void> {
