@@ -14,7 +14,8 @@ export type { PeopleResult } from '../store/models.ts';
 
 export const PEOPLE_MODEL = 'human-3.3-blazeface-emotion-movenet@wasm';
 export const FACE_MIN_SCORE = 0.6;
-const BODY_MIN_SCORE = 0.5;
+// Measured on the demo: at 0.5, movenet found "bodies" in 4 of 282 vector-art stories; at 0.8, none.
+const BODY_MIN_SCORE = 0.8;
 const EXPRESSION_MIN_SCORE = 0.5;
 const WORK_SIDE = 1280;
 
