@@ -11,6 +11,7 @@ import { createAgent, type TurnResult } from '../agent/agent.ts';
 import { createOfflinePlanner } from '../agent/offline-planner/model.ts';
 import { loadConfig } from '../core/config.ts';
 import { createDeps, type Deps } from '../core/deps.ts';
+import { runScript } from '../core/util.ts';
 import { newId, rid } from '../store/ids.ts';
 import { type Actor, invokeTool } from '../tools/define-tool.ts';
 import { catalog } from '../tools/index.ts';
@@ -262,10 +263,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    process.stderr.write(`bench:agent failed: ${(e as Error).stack ?? e}\n`);
-    process.exit(1);
-  },
-);
+runScript('bench:agent', main);

@@ -9,6 +9,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import sharp from 'sharp';
 import { loadConfig } from '../core/config.ts';
 import { createDeps } from '../core/deps.ts';
+import { runScript } from '../core/util.ts';
 import { renderLogos } from '../demo/brand-kit.ts';
 import { ingestBuffer } from '../ingest/ingest.ts';
 import { type EnrichStep, enrich } from '../search/enrich.ts';
@@ -108,12 +109,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    process.stderr.write(
-      `bench:enrich failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
-    );
-    process.exit(1);
-  },
-);
+runScript('bench:enrich', main);

@@ -60,3 +60,19 @@ export async function pool<T, R>(
 export function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/**
+ * Runs a script's main and exits explicitly (the embedded store keeps Node alive after close):
+ * 0 when it resolves, 1 with the stack on stderr when it throws.
+ */
+export function runScript(label: string, main: () => Promise<unknown>): void {
+  main().then(
+    () => process.exit(0),
+    (e: unknown) => {
+      process.stderr.write(
+        `${label} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+      );
+      process.exit(1);
+    },
+  );
+}

@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../core/config.ts';
 import { createDeps } from '../core/deps.ts';
+import { runScript } from '../core/util.ts';
 import { buildDemoLibrary } from '../demo/build.ts';
 import type { GroundTruth } from '../demo/ground-truth.ts';
 import { enrich } from '../search/enrich.ts';
@@ -122,12 +123,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    process.stderr.write(
-      `evals:vision failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
-    );
-    process.exit(1);
-  },
-);
+runScript('evals:vision', main);
