@@ -86,7 +86,7 @@ export async function duplicatesOf(deps: Services, q: DuplicateQuery) {
     self = parseKey('asset', q.assetId.replace(/^asset:\/\//, ''));
     const a = await deps.assets.get(self);
     phash = a.phash;
-    vector = await assetVector(deps, self);
+    vector = await assetVector(deps, a);
   } else {
     const same = await deps.assets.byContentHash(sha256(q.image!));
     if (same) exact.push(same.id);

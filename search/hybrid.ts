@@ -55,7 +55,13 @@ export async function searchAssets(deps: Services, q: HybridQuery) {
 
   const text = query ? (await deps.text.search(query, accept)).slice(0, POOL) : [];
   const vector = like
-    ? (await deps.vectors.search(await assetVector(deps, like), POOL, accept)).hits
+    ? (
+        await deps.vectors.search(
+          await assetVector(deps, await deps.assets.get(like)),
+          POOL,
+          accept,
+        )
+      ).hits
     : [];
   // Only "text contains" (or only filters): every match, newest first, is the list.
   const plainMatches =

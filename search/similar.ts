@@ -6,6 +6,7 @@ import { isEmptySelection, resolveSelection, type Selection } from '../assets/se
 import type { Services } from '../core/deps.ts';
 import { AppError } from '../core/errors.ts';
 import { parseKey } from '../store/ids.ts';
+import type { Asset } from '../store/models.ts';
 import { analyzeImage } from '../vision/analyze.ts';
 import { BUILTIN_MODEL, BUILTIN_PROVIDER, explainSimilarity } from '../vision/descriptor.ts';
 
@@ -24,10 +25,8 @@ export interface SimilarQuery {
 }
 
 /** The stored vector of an asset, computed from its original (and stored) when missing or stale. */
-export async function assetVector(deps: Services, assetId: string): Promise<Float32Array> {
-  const id = parseKey('asset', assetId);
-  const asset = await deps.assets.get(id);
-  const row = await deps.embeddings.get(id, BUILTIN_PROVIDER);
+export async function assetVector(deps: Services, asset: Asset): Promise<Float32Array> {
+  const row = await deps.embeddings.get(asset.id, BUILTIN_PROVIDER);
   if (row && row.model === BUILTIN_MODEL && row.assetVersion === asset.version) return row.vector;
   return storeEmbedding(deps, asset, await deps.blobs.get(asset.blobKey));
 }
@@ -74,8 +73,8 @@ export async function similarAssets(deps: Services, q: SimilarQuery) {
   let queryLabel: { assetId?: string; title?: string; image?: { bytes: number; mime: string } };
   if (q.assetId !== undefined) {
     const id = parseKey('asset', q.assetId.replace(/^asset:\/\//, ''));
-    vector = await assetVector(deps, id);
     const a = await deps.assets.get(id);
+    vector = await assetVector(deps, a);
     queryLabel = { assetId: id, title: a.title || a.originalName };
   } else {
     if (q.image!.length > deps.config.limits.maxFileBytes)

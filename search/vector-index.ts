@@ -173,15 +173,6 @@ export class VectorIndex {
     this.scheduleSave();
   }
 
-  remove(assetId: string): void {
-    const k = this.keys.get(assetId);
-    if (k === undefined) return;
-    this.index.remove(BigInt(k));
-    this.ids[k] = null;
-    this.keys.delete(assetId);
-    this.scheduleSave();
-  }
-
   /** Many at once: one batch insert, which usearch spreads over the cores. */
   private putMany(items: { id: string; vector: Float32Array }[]) {
     const last = new Map(items.map((x) => [x.id, x.vector]));

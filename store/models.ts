@@ -102,11 +102,19 @@ export const CaptureMeta = z
   })
   .partial();
 
+/** A rectangle in pixels of the original image. */
+export const Box = z.object({
+  x: z.number(),
+  y: z.number(),
+  width: z.number(),
+  height: z.number(),
+});
+
 /** A line of text read in the image (vision/ocr.ts), in pixels of the original. */
 export const OcrLine = z.object({
   text: z.string(),
   confidence: z.number(),
-  box: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }),
+  box: Box,
   /** The box's height in pixels of the original image. */
   heightPx: z.number(),
   /** The drawn font size, from the height of the ink inside the box (capitals stand shorter). */
@@ -135,7 +143,7 @@ export const LogoResult = z.object({
   /** Best correlation over every lockup and size, 0..1. */
   score: z.number(),
   variant: z.string().optional(),
-  box: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }).optional(),
+  box: Box.optional(),
   /** The logo's width as a percentage of the image's. */
   widthPct: z.number().optional(),
   /** top-left, top, top-right, left, centre, right, bottom-left, bottom, bottom-right. */
@@ -149,7 +157,7 @@ export const PeopleResult = z.object({
   assetVersion: z.number(),
   faces: z.array(
     z.object({
-      box: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }),
+      box: Box,
       score: z.number(),
       expression: z.string().optional(),
       expressionScore: z.number().optional(),

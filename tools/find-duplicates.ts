@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AssetSummary } from '../assets/cards.ts';
 import { views } from '../core/views.ts';
-import { duplicatesOf, nearCopyGroups } from '../search/duplicates.ts';
+import { duplicatesOf, NEAR_BITS, nearCopyGroups } from '../search/duplicates.ts';
 import { AssetIdInput, gridItem } from './asset-views.ts';
 import { defineTool } from './define-tool.ts';
 import { ImageInput } from './find-similar.ts';
@@ -84,8 +84,7 @@ export const findDuplicates = defineTool({
         totalGroups: g.total,
         examined: g.assets,
         thresholds: {
-          explanation:
-            'near copies: perceptual hashes at most 6 of 64 bits apart, leaving out assets the lineage graph relates (renditions of one master are a family)',
+          explanation: `near copies: perceptual hashes at most ${NEAR_BITS} of 64 bits apart, leaving out assets the lineage graph relates (renditions of one master are a family)`,
         },
       };
     }

@@ -1,6 +1,6 @@
 // Decoding untrusted images with libvips: only the loaders Curator needs, a pixel limit checked from
 // the header before any pixels are decoded, and failures turned into reasons a person can act on.
-import sharp, { type Metadata } from 'sharp';
+import sharp, { type Metadata, type Sharp } from 'sharp';
 import { AppError } from '../core/errors.ts';
 import type { ImageFormat } from './sniff.ts';
 
@@ -192,3 +192,21 @@ export const rawInput = (img: RawImage) =>
   sharp(img.data, {
     raw: { width: img.width, height: img.height, channels: img.channels as 1 | 2 | 3 | 4 },
   });
+
+/**
+ * The image upright (EXIF orientation applied), flattened on white and scaled by `scale` (at most
+ * 1): what the model steps (OCR, logo, people) read. Chain the output format on `image`.
+ */
+export function uprightOnWhite(
+  data: Buffer,
+  size: { width: number; height: number },
+  scale: number,
+): { image: Sharp; width: number; height: number } {
+  const width = Math.max(1, Math.round(size.width * Math.min(1, scale)));
+  const height = Math.max(1, Math.round(size.height * Math.min(1, scale)));
+  const image = sharp(data, { limitInputPixels: false })
+    .rotate()
+    .flatten({ background: '#ffffff' })
+    .resize(width, height, { fit: 'fill' });
+  return { image, width, height };
+}

@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import sharp from 'sharp';
 import type { LogoResult } from '../store/models.ts';
+import { uprightOnWhite } from './decode.ts';
 
 export type { LogoResult } from '../store/models.ts';
 
@@ -97,15 +98,9 @@ export async function findLogo(
 ): Promise<Omit<LogoResult, 'model' | 'assetVersion' | 'brand'>> {
   const { cv } = await opencv();
   const scale = Math.min(1, WORK_SIDE / Math.min(size.width, size.height));
-  const w = Math.max(1, Math.round(size.width * scale));
-  const h = Math.max(1, Math.round(size.height * scale));
-  const grey = await sharp(image, { limitInputPixels: false })
-    .rotate()
-    .flatten({ background: '#ffffff' })
-    .resize(w, h, { fit: 'fill' })
-    .greyscale()
-    .raw()
-    .toBuffer();
+  const work = uprightOnWhite(image, size, scale);
+  const { width: w, height: h } = work;
+  const grey = await work.image.greyscale().raw().toBuffer();
   // Integral images for the standard deviation of any window.
   const sum = new Float64Array((w + 1) * (h + 1));
   const sq = new Float64Array((w + 1) * (h + 1));

@@ -7,6 +7,7 @@
 // what a banner costs. The model loads once per process, on first use.
 import sharp from 'sharp';
 import type { OcrLine } from '../store/models.ts';
+import { uprightOnWhite } from './decode.ts';
 
 export type { OcrLine, OcrResult } from '../store/models.ts';
 
@@ -40,16 +41,7 @@ export async function readText(
   const ocr = await engine;
   const long = Math.max(size.width, size.height);
   const scale = long > OCR_MAX_SIDE ? OCR_MAX_SIDE / long : 1;
-  const input = await sharp(data, { limitInputPixels: false })
-    .rotate()
-    .flatten({ background: '#ffffff' })
-    .resize(
-      scale < 1
-        ? { width: Math.round(size.width * scale), height: Math.round(size.height * scale) }
-        : undefined,
-    )
-    .png()
-    .toBuffer();
+  const input = await uprightOnWhite(data, size, scale).image.png().toBuffer();
   const raw = await ocr.detect(input);
   const grey = await sharp(input).greyscale().raw().toBuffer({ resolveWithObject: true });
   return raw.flatMap((l) => {

@@ -7,8 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import sharp from 'sharp';
 import type { PeopleResult } from '../store/models.ts';
+import { uprightOnWhite } from './decode.ts';
 
 export type { PeopleResult } from '../store/models.ts';
 
@@ -92,14 +92,9 @@ export async function findPeople(
 ): Promise<Omit<PeopleResult, 'model' | 'assetVersion'>> {
   const { human } = await load();
   const scale = Math.min(1, WORK_SIDE / Math.max(size.width, size.height));
-  const w = Math.max(1, Math.round(size.width * scale));
-  const h = Math.max(1, Math.round(size.height * scale));
-  const raw = await sharp(data, { limitInputPixels: false })
-    .rotate()
-    .flatten({ background: '#ffffff' })
-    .resize(w, h, { fit: 'fill' })
-    .raw()
-    .toBuffer();
+  const work = uprightOnWhite(data, size, scale);
+  const { width: w, height: h } = work;
+  const raw = await work.image.raw().toBuffer();
   const tensor = human.tf.tensor3d(new Uint8Array(raw), [h, w, 3], 'int32');
   try {
     const r = await human.detect(tensor);
