@@ -15,6 +15,7 @@ import type { Logger } from '../core/log.ts';
 import { deltaE2000, type Lab } from '../vision/color.ts';
 import { type Warmth, warmthOf } from '../vision/composition.ts';
 import { topColorLabels } from '../vision/palette.ts';
+import { Bitset } from './bitset.ts';
 import { writeFileAtomic } from './blob-store.ts';
 import { opt, rid, zKey, zTime } from './ids.ts';
 import { AssetKind, AssetStatus, Orientation } from './models.ts';
@@ -45,6 +46,8 @@ const ListedSchema = z.object({
   tone: z.enum(['warm', 'cool', 'neutral']).optional(),
 });
 export type Listed = z.infer<typeof ListedSchema>;
+/** An entry as the index holds it: with its slot, its bit in every field's set (stable per id). */
+type Entry = Listed & { readonly slot: number };
 
 /** Every field is "any of" its values; an empty list matches nothing. */
 export interface ListFilter {
@@ -141,6 +144,8 @@ const SNAPSHOT_VERSION = 1;
 const SAVE_DELAY_MS = 5_000;
 /** Colour queries whose matches are kept (and kept current) between pages. */
 const COLOUR_CACHE = 32;
+/** Field values whose bit sets are kept (and kept current) once a query has used them. */
+const BITS_CACHE = 256;
 
 const Snapshot = z.object({
   version: z.literal(SNAPSHOT_VERSION),
@@ -165,8 +170,11 @@ export interface ListingIndexOptions {
 
 export class ListingIndex {
   /** Newest first (ascending sort_key). */
-  private entries: Listed[] = [];
-  private readonly byId = new Map<string, Listed>();
+  private entries: Entry[] = [];
+  private readonly byId = new Map<string, Entry>();
+  /** Each id's slot: its bit in the field sets, kept when the entry is replaced. */
+  private readonly slotOf = new Map<string, number>();
+  private nextSlot = 0;
   /** One string per distinct status, kind, channel, locale and campaign (see setEntries). */
   private readonly words = new Map<string, string>();
   private watermark = 0;
@@ -181,10 +189,10 @@ export class ListingIndex {
   private saving: Promise<void> = Promise.resolve();
   private closed = false;
   /** For each field value ("status:draft", "campaign:spring"), its entries newest first. */
-  private readonly postings = new Map<string, Listed[]>();
+  private readonly postings = new Map<string, Entry[]>();
+  /** The same as bit sets over slots, built when a query combines fields and kept current. */
+  private readonly bits = new Map<string, Bitset>();
   private readonly colourHits = new Map<string, ColourHits>();
-  /** Merged posting lists of multi-value filters; dropped on any change. */
-  private readonly unions = new Map<string, Listed[]>();
 
   constructor(
     private readonly db: Surreal,
@@ -226,37 +234,19 @@ export class ListingIndex {
   async query(filter: ListFilter, page: { limit: number; cursor?: string }): Promise<ListPage> {
     const after = page.cursor ? decodeCursor(page.cursor) : undefined;
     await this.fresh();
-    const { driver, exact, match } = this.plan(filter);
-    let items: Listed[];
-    let total: number;
-    let more: boolean;
-    if (exact) {
-      // The driving list is exactly the matches: the page is a slice and the total its length.
-      const start = after === undefined ? 0 : after_(driver, after);
-      items = driver.slice(start, start + page.limit);
-      total = driver.length;
-      more = start + page.limit < driver.length;
-    } else {
-      items = [];
-      total = 0;
-      more = false;
-      for (const e of driver) {
-        if (!match(e)) continue;
-        total++;
-        if (after !== undefined && e.sortKey <= after) continue;
-        if (items.length < page.limit) items.push(e);
-        else more = true;
-      }
-    }
+    const plan = this.plan(filter);
+    const items = walk(plan.driver, after, plan.hits, page.limit + 1);
+    const more = items.length > page.limit;
+    if (more) items.length = page.limit;
     const last = items[items.length - 1];
-    return { items, total, next: more && last ? encodeCursor(last.sortKey) : null };
+    return { items, total: plan.total(), next: more && last ? encodeCursor(last.sortKey) : null };
   }
 
   /** Every match, newest first (for bulk changes by description, which must cover all of them). */
   async all(filter: ListFilter): Promise<Listed[]> {
     await this.fresh();
-    const { driver, exact, match } = this.plan(filter);
-    return exact ? [...driver] : driver.filter(match);
+    const plan = this.plan(filter);
+    return walk(plan.driver, undefined, plan.hits, Number.POSITIVE_INFINITY);
   }
 
   /** The distinct locales that assets carry (one per locale posting list, as first written). */
@@ -272,11 +262,7 @@ export class ListingIndex {
 
   async count(filter: ListFilter = {}): Promise<number> {
     await this.fresh();
-    const { driver, exact, match } = this.plan(filter);
-    if (exact) return driver.length;
-    let n = 0;
-    for (const e of driver) if (match(e)) n++;
-    return n;
+    return this.plan(filter).total();
   }
 
   /** Saves a last snapshot and stops the save timer. */
@@ -377,7 +363,7 @@ export class ListingIndex {
     if (await this.catchUp()) this.changed();
   }
 
-  private listed(row: unknown): Listed {
+  private listed(row: unknown): Entry {
     return this.compact(toListed(Row.parse(row)));
   }
 
@@ -387,11 +373,13 @@ export class ListingIndex {
    * few distinct words are one shared string each, whose hash is computed once.
    */
   private setEntries(sorted: readonly Listed[]): void {
+    this.slotOf.clear();
+    this.nextSlot = 0;
     this.entries = sorted.map((e) => this.compact(e));
     this.byId.clear();
     this.postings.clear();
+    this.bits.clear();
     this.colourHits.clear();
-    this.unions.clear();
     for (const e of this.entries) {
       this.byId.set(e.id, e);
       for (const k of postingKeys(e)) {
@@ -402,9 +390,15 @@ export class ListingIndex {
     }
   }
 
-  private compact(e: Listed): Listed {
+  private compact(e: Listed): Entry {
     const w = (v: string | undefined) => (v === undefined ? undefined : this.word(v));
+    let slot = this.slotOf.get(e.id);
+    if (slot === undefined) {
+      slot = this.nextSlot++;
+      this.slotOf.set(e.id, slot);
+    }
     return {
+      slot,
       id: e.id,
       sortKey: e.sortKey,
       updatedAt: e.updatedAt,
@@ -437,26 +431,33 @@ export class ListingIndex {
     const old = this.byId.get(incoming.id);
     if (old && (old.updatedAt > incoming.updatedAt || sameListing(old, incoming))) return false;
     const e = this.compact(incoming);
-    this.unions.clear();
-    // Every sorted list the asset is in (all entries, its postings, colour matches) changes alike.
+    // Every sorted list and bit set the asset is in (all entries, its field values, colour
+    // matches) changes alike. The slot stays: a replaced entry keeps its bit.
     if (old) {
       remove(this.entries, old);
       for (const k of postingKeys(old)) {
         const list = this.postings.get(k)!;
         remove(list, old);
         if (!list.length) this.postings.delete(k);
+        this.bits.get(k)?.delete(old.slot);
       }
-      for (const c of this.colourHits.values()) if (c.hits.delete(old)) remove(c.list, old);
+      for (const c of this.colourHits.values()) {
+        if (c.bits.has(old.slot)) {
+          c.bits.delete(old.slot);
+          remove(c.list, old);
+        }
+      }
     }
     insert(this.entries, e);
     for (const k of postingKeys(e)) {
       const list = this.postings.get(k);
       if (list) insert(list, e);
       else this.postings.set(k, [e]);
+      this.bits.get(k)?.add(e.slot);
     }
     for (const c of this.colourHits.values()) {
       if (paletteMatches(e.palette, c.query)) {
-        c.hits.add(e);
+        c.bits.add(e.slot);
         insert(c.list, e);
       }
     }
@@ -465,27 +466,26 @@ export class ListingIndex {
   }
 
   /**
-   * How to answer a filter: drive the scan from the smallest list that holds every match (a
-   * posting list, the union of a field's values, the colour matches, the ids asked for), and check
-   * the rest on each entry. A filter of one field scans nothing: its list is the answer.
+   * How to answer a filter. Each field asked for is a set of entries: the posting lists of its
+   * values (a group such as "Instagram" is several), the colour matches, or the ids asked for. One
+   * field alone is its own answer: its lists are the page, their length the total. Several are
+   * intersected as bit sets (the exact total is a popcount), and the page walks the smallest
+   * field's lists newest first, keeping the entries in the intersection: no entry outside the
+   * page is touched.
    */
-  private plan(f: ListFilter): { driver: Listed[]; exact: boolean; match: (e: Listed) => boolean } {
-    const options: (() => Listed[])[] = [];
-    const sizes: number[] = [];
+  private plan(f: ListFilter): { driver: Entry[][]; hits: Bitset | null; total: () => number } {
+    const fields: { size: number; lists: Entry[][]; bits: () => Bitset }[] = [];
     const field = (name: string, values: readonly string[] | undefined) => {
       if (!values) return;
-      const lists = [...new Set(values)].map((v) => this.postings.get(`${name}:${v}`) ?? []);
-      sizes.push(lists.reduce((n, l) => n + l.length, 0));
-      options.push(() => {
-        if (lists.length === 1) return lists[0]!;
-        // A group ("Instagram": both channels) is asked for again page after page: merge once.
-        const key = `${name}:${[...new Set(values)].sort().join('|')}`;
-        let merged = this.unions.get(key);
-        if (!merged) {
-          merged = union(lists);
-          this.unions.set(key, merged);
-        }
-        return merged;
+      const keys = [...new Set(values)].map((v) => `${name}:${v}`);
+      const lists = keys.map((k) => this.postings.get(k) ?? []);
+      fields.push({
+        size: lists.reduce((n, l) => n + l.length, 0),
+        lists,
+        bits: () => {
+          const sets = keys.map((k) => this.bitsOf(k));
+          return sets.length === 1 ? sets[0]! : Bitset.union(sets);
+        },
       });
     };
     field('status', f.status);
@@ -501,18 +501,51 @@ export class ListingIndex {
     if (f.ids) {
       const list = [...new Set(f.ids)].flatMap((id) => this.byId.get(id) ?? []);
       list.sort(bySortKey);
-      sizes.push(list.length);
-      options.push(() => list);
+      fields.push({
+        size: list.length,
+        lists: [list],
+        bits: () =>
+          Bitset.of(
+            list.map((e) => e.slot),
+            this.nextSlot,
+          ),
+      });
     }
     if (f.colour) {
-      const hits = this.colourMatches(f.colour).list;
-      sizes.push(hits.length);
-      options.push(() => hits);
+      const hits = this.colourMatches(f.colour);
+      fields.push({ size: hits.list.length, lists: [hits.list], bits: () => hits.bits });
     }
-    if (!options.length) return { driver: this.entries, exact: true, match: () => true };
+    if (!fields.length) {
+      return { driver: [this.entries], hits: null, total: () => this.entries.length };
+    }
     let best = 0;
-    for (let i = 1; i < sizes.length; i++) if (sizes[i]! < sizes[best]!) best = i;
-    return { driver: options[best]!(), exact: options.length === 1, match: this.matcher(f) };
+    for (let i = 1; i < fields.length; i++) if (fields[i]!.size < fields[best]!.size) best = i;
+    const driver = fields[best]!.lists;
+    if (fields.length === 1) {
+      // One list: its length. Several (a group, several campaigns): an entry may be in two.
+      if (driver.length === 1) return { driver, hits: null, total: () => driver[0]!.length };
+      const bits = fields[0]!.bits();
+      return { driver, hits: null, total: () => bits.size() };
+    }
+    const hits = Bitset.intersection(fields.map((x) => x.bits()));
+    return { driver, hits, total: () => hits.size() };
+  }
+
+  /** The bit set of one field value, built from its posting list on first use. */
+  private bitsOf(key: string): Bitset {
+    let b = this.bits.get(key);
+    if (b) {
+      // Most recently used last, so the oldest is the one dropped.
+      this.bits.delete(key);
+    } else {
+      b = Bitset.of(
+        (this.postings.get(key) ?? []).map((e) => e.slot),
+        this.nextSlot,
+      );
+      if (this.bits.size >= BITS_CACHE) this.bits.delete(this.bits.keys().next().value!);
+    }
+    this.bits.set(key, b);
+    return b;
   }
 
   private changed(): void {
@@ -527,56 +560,7 @@ export class ListingIndex {
     this.saveTimer.unref();
   }
 
-  // ——— matching ———
-
-  private matcher(f: ListFilter): (e: Listed) => boolean {
-    const checks: ((e: Listed) => boolean)[] = [];
-    const among = <T>(values: readonly T[] | undefined, get: (e: Listed) => T | undefined) => {
-      if (!values) return;
-      const set = new Set(values);
-      checks.push((e) => {
-        const v = get(e);
-        return v !== undefined && set.has(v);
-      });
-    };
-    among(f.status, (e) => e.status);
-    among(f.kind, (e) => e.kind);
-    among(f.orientation, (e) => e.orientation);
-    among(f.channel, (e) => e.channel);
-    if (f.locale) {
-      // Tags compare case-insensitively, decided once per distinct tag rather than per entry.
-      const wanted = new Set(f.locale.map((l) => l.toLowerCase()));
-      const seen = new Map<string, boolean>();
-      checks.push((e) => {
-        if (e.locale === undefined) return false;
-        const known = seen.get(e.locale);
-        if (known !== undefined) return known;
-        const ok = wanted.has(e.locale.toLowerCase());
-        seen.set(e.locale, ok);
-        return ok;
-      });
-    }
-    among(f.ids, (e) => e.id);
-    if (f.campaign) {
-      const set = new Set(f.campaign);
-      checks.push((e) => {
-        for (const c of e.campaigns) if (set.has(c)) return true;
-        return false;
-      });
-    }
-    if (f.warmth) {
-      const want = f.warmth;
-      checks.push((e) => e.tone === want);
-    }
-    if (f.colour) {
-      const { hits } = this.colourMatches(f.colour);
-      checks.push((e) => hits.has(e));
-    }
-    return (e) => {
-      for (const c of checks) if (!c(e)) return false;
-      return true;
-    };
-  }
+  // ——— colour ———
 
   /**
    * Colour matches are the costly check (CIEDE2000 per palette colour), so each colour query's
@@ -588,7 +572,14 @@ export class ListingIndex {
     let cached = this.colourHits.get(key);
     if (!cached) {
       const list = this.entries.filter((e) => paletteMatches(e.palette, c));
-      cached = { query: c, list, hits: new Set(list) };
+      cached = {
+        query: c,
+        list,
+        bits: Bitset.of(
+          list.map((e) => e.slot),
+          this.nextSlot,
+        ),
+      };
       if (this.colourHits.size >= COLOUR_CACHE) {
         this.colourHits.delete(this.colourHits.keys().next().value!);
       }
@@ -662,8 +653,8 @@ function sameListing(a: Listed, b: Listed): boolean {
 interface ColourHits {
   query: NonNullable<ListFilter['colour']>;
   /** Matches newest first. */
-  list: Listed[];
-  hits: Set<Listed>;
+  list: Entry[];
+  bits: Bitset;
 }
 
 /** The posting lists an entry belongs to. */
@@ -677,7 +668,7 @@ function postingKeys(e: Listed): string[] {
   return keys;
 }
 
-const bySortKey = (a: Listed, b: Listed) =>
+const bySortKey = (a: Entry, b: Entry) =>
   a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0;
 
 /** Index of the first entry whose sort key is not below `key` (binary search). */
@@ -707,29 +698,30 @@ function remove(list: Listed[], e: Listed): void {
   if (list[i] === e) list.splice(i, 1);
 }
 
-/** Sorted lists merged into one, newest first, each entry once (an asset in two campaigns). */
-function union(lists: readonly Listed[][]): Listed[] {
-  let out: Listed[] = [];
-  for (const list of lists) {
-    const merged: Listed[] = [];
-    let i = 0;
-    let j = 0;
-    while (i < out.length || j < list.length) {
-      const a = out[i];
-      const b = list[j];
-      if (b === undefined || (a !== undefined && a.sortKey < b.sortKey)) {
-        merged.push(a!);
-        i++;
-      } else if (a === undefined || b.sortKey < a.sortKey) {
-        merged.push(b);
-        j++;
-      } else {
-        merged.push(a);
-        i++;
-        j++;
-      }
+/**
+ * Up to `limit` entries after sort key `after`, newest first, from sorted lists merged (an entry
+ * in two of them, as an asset in two campaigns, counts once), keeping those in `hits` when given.
+ */
+function walk(
+  lists: readonly Entry[][],
+  after: string | undefined,
+  hits: Bitset | null,
+  limit: number,
+): Entry[] {
+  const out: Entry[] = [];
+  const at = lists.map((l) => (after === undefined ? 0 : after_(l, after)));
+  let prev: Entry | undefined;
+  while (out.length < limit) {
+    let k = -1;
+    for (let i = 0; i < lists.length; i++) {
+      const e = lists[i]![at[i]!];
+      if (e !== undefined && (k < 0 || e.sortKey < lists[k]![at[k]!]!.sortKey)) k = i;
     }
-    out = merged;
+    if (k < 0) break;
+    const e = lists[k]![at[k]!++]!;
+    if (e === prev) continue;
+    prev = e;
+    if (!hits || hits.has(e.slot)) out.push(e);
   }
   return out;
 }
