@@ -523,11 +523,7 @@ export class ListingIndex {
       fields.push({
         size: list.length,
         lists: [list],
-        bits: () =>
-          Bitset.of(
-            list.map((e) => e.slot),
-            this.nextSlot,
-          ),
+        bits: () => this.setOf(list),
       });
     }
     if (f.colour) {
@@ -550,6 +546,14 @@ export class ListingIndex {
     return { driver, hits, total: () => hits.size() };
   }
 
+  /** The slots of these entries as a bit set sized for every slot given out so far. */
+  private setOf(list: readonly Entry[]): Bitset {
+    return Bitset.of(
+      list.map((e) => e.slot),
+      this.nextSlot,
+    );
+  }
+
   /** The bit set of one field value, built from its posting list on first use. */
   private bitsOf(key: string): Bitset {
     let b = this.bits.get(key);
@@ -557,10 +561,7 @@ export class ListingIndex {
       // Most recently used last, so the oldest is the one dropped.
       this.bits.delete(key);
     } else {
-      b = Bitset.of(
-        (this.postings.get(key) ?? []).map((e) => e.slot),
-        this.nextSlot,
-      );
+      b = this.setOf(this.postings.get(key) ?? []);
       if (this.bits.size >= BITS_CACHE) this.bits.delete(this.bits.keys().next().value!);
     }
     this.bits.set(key, b);
@@ -594,10 +595,7 @@ export class ListingIndex {
       cached = {
         query: c,
         list,
-        bits: Bitset.of(
-          list.map((e) => e.slot),
-          this.nextSlot,
-        ),
+        bits: this.setOf(list),
       };
       if (this.colourHits.size >= COLOUR_CACHE) {
         this.colourHits.delete(this.colourHits.keys().next().value!);
