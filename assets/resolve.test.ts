@@ -86,4 +86,44 @@ describe('names people use', () => {
     expect(await markets('German')).toEqual(['DE']);
     expect(await markets('ja-JP')).toEqual(['JP']);
   });
+
+  it('answers from its cached names without waiting, and still sees new ones', async () => {
+    let clock = 0;
+    let gen = 0;
+    let reads = 0;
+    let release = () => {};
+    const live = [campaigns[0]!];
+    const r = new NameResolver(
+      {
+        catalog: {
+          campaigns: async () => {
+            reads++;
+            if (reads === 2) await new Promise<void>((done) => (release = done));
+            return [...live];
+          },
+          channels: async () => channels,
+          generation: () => gen,
+        },
+        locales: async () => [],
+      },
+      () => clock,
+    );
+    expect((await r.campaigns('spring')).values).toHaveLength(1);
+    // Stale: the cached copy answers at once while a re-read, held here, runs in the background.
+    clock = 5_000;
+    expect((await r.campaigns('spring')).label).toBe('campaign Spring Launch');
+    expect(reads).toBe(2);
+    release();
+    // Another process made a campaign: a name that fits nothing is looked up again before "none".
+    live.push(campaigns[1]!);
+    expect((await r.campaigns('summer')).label).toBe('campaign Summer Sale');
+    // A write in this process: the next lookup waits for a fresh read.
+    live.push(campaigns[2]!);
+    gen++;
+    const before = reads;
+    expect((await r.campaigns('spring')).label).toBe('campaign Spring Launch');
+    expect(reads).toBe(before + 1);
+    expect((await r.campaigns('holiday')).label).toBe('campaign Holiday Gifting');
+    expect(reads).toBe(before + 1);
+  });
 });

@@ -40,7 +40,14 @@ const PlacementRow = z.object({
 });
 
 export class CatalogRepository {
+  private writes = 0;
+
   constructor(private readonly db: Surreal) {}
+
+  /** Counts this process's writes to campaigns and channels, so caches of them know they are stale. */
+  generation(): number {
+    return this.writes;
+  }
 
   async upsertBrand(b: Brand): Promise<Brand> {
     const [rows] = await this.db.query<[unknown[]]>('UPSERT $id CONTENT $c RETURN AFTER', {
@@ -71,6 +78,7 @@ export class CatalogRepository {
   }
 
   async upsertCampaign(c: Campaign): Promise<Campaign> {
+    this.writes++;
     await this.db.query('UPSERT $id CONTENT $c', {
       id: rid('campaign', c.id),
       c: {
@@ -83,6 +91,7 @@ export class CatalogRepository {
         status: c.status,
       },
     });
+    this.writes++;
     return c;
   }
 
@@ -101,10 +110,12 @@ export class CatalogRepository {
   }
 
   async upsertChannel(c: Channel): Promise<Channel> {
+    this.writes++;
     await this.db.query('UPSERT $id CONTENT $c', {
       id: rid('channel', c.id),
       c: { slug: c.slug, name: c.name, width: c.width, height: c.height, network: c.network },
     });
+    this.writes++;
     return c;
   }
 
