@@ -44,7 +44,14 @@ const rate = (n: number, ms: number) => (n / (ms / 1000)).toFixed(2);
 async function main() {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'curator-bench-enrich-'));
   const deps = await createDeps(
-    loadConfig({ DATA_DIR: dir, SURREAL_URL: 'mem://', LOG_LEVEL: 'warn', DEMO_SEED: 'off' }),
+    loadConfig({
+      DATA_DIR: dir,
+      SURREAL_URL: 'mem://',
+      LOG_LEVEL: 'warn',
+      DEMO_SEED: 'off',
+      // A real CLIP model, when one is there, is measured too.
+      MODELS_DIR: process.env.MODELS_DIR ?? path.resolve('models'),
+    }),
   );
   try {
     const logos = await renderLogos();
@@ -70,14 +77,23 @@ async function main() {
     await findLogo(images[0]!, size, refs);
     await findPeople(images[0]!, size);
 
+    const space = await deps.clip.get();
+    if (space) await space.clip.embedImage(images[0]!);
     const model: Record<EnrichStep, (b: Buffer) => Promise<unknown>> = {
       embedding: (b) => analyzeImage(b, { maxPixels: 1e8 }),
       ocr: (b) => readText(b, size),
       logo: (b) => findLogo(b, size, refs),
       people: (b) => findPeople(b, size),
+      clip: async (b) => space?.clip.embedImage(b),
     };
     const lines: string[] = [];
-    for (const step of ['embedding', 'ocr', 'logo', 'people'] as const) {
+    const steps: EnrichStep[] = ['embedding', 'ocr', 'logo', 'people'];
+    if (space) steps.push('clip');
+    else
+      lines.push(
+        `clip       not measured: no CLIP model in ${deps.config.vision.modelsDir} (set MODELS_DIR; \`curator models pull\`)`,
+      );
+    for (const step of steps) {
       let t = performance.now();
       for (const b of images) await model[step](b);
       const bare = performance.now() - t;

@@ -15,6 +15,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   mcp: () => import('./mcp.ts'),
   chat: () => import('./chat.ts'),
   migrate: () => import('./migrate.ts'),
+  models: () => import('./models.ts'),
 };
 
 async function help(): Promise<number> {

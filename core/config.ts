@@ -30,6 +30,17 @@ export const EnvSchema = z.object({
   DEMO_SEED: z.enum(['auto', 'off']).default('auto'),
   /** Face detection in the people step; off keeps faces out of the library altogether. */
   VISION_FACES: z.enum(['on', 'off']).default('on'),
+  /** Local model folders (CLIP); `curator models pull` fills it on a connected machine. */
+  MODELS_DIR: z.string().min(1).optional(),
+  /** The CLIP model's folder name under MODELS_DIR; "off" uses the builtin embedding only. */
+  CLIP_MODEL: z
+    .string()
+    .regex(/^(off|[A-Za-z0-9][A-Za-z0-9._-]{0,99})$/, 'a folder name under MODELS_DIR, or off')
+    .default('clip-vit-base-patch32'),
+  /** Zero-shot tag facets and labels (JSON); the shipped taxonomy when unset. */
+  TAXONOMY_FILE: z.string().min(1).optional(),
+  /** Where `curator models pull` downloads from (a Hugging Face hub or a mirror of it). */
+  HF_ENDPOINT: z.url().default('https://huggingface.co'),
   MAX_PIXELS_MP: z.coerce.number().positive().max(1000).default(100),
   MAX_FILE_MB: z.coerce.number().positive().max(4096).default(200),
   URL_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
@@ -65,7 +76,14 @@ export interface Config {
   logLevel: z.output<typeof EnvSchema>['LOG_LEVEL'];
   demoSeed: 'auto' | 'off';
   limits: { maxPixels: number; maxFileBytes: number };
-  vision: { faces: boolean };
+  vision: {
+    faces: boolean;
+    modelsDir: string;
+    /** null: CLIP is off. */
+    clipModel: string | null;
+    taxonomyFile?: string;
+    hubUrl: string;
+  };
   urlFetch: { timeoutMs: number; maxBytes: number; maxRedirects: number; allowHosts: string[] };
   llm: {
     apiKey?: string;
@@ -118,7 +136,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     http: { host: e.HOST, port: e.PORT, publicUrl: e.PUBLIC_URL?.replace(/\/$/, '') },
     logLevel: e.LOG_LEVEL,
     demoSeed: e.DEMO_SEED,
-    vision: { faces: e.VISION_FACES === 'on' },
+    vision: {
+      faces: e.VISION_FACES === 'on',
+      modelsDir: path.resolve(e.MODELS_DIR ?? path.join(dataDir, 'models')),
+      clipModel: e.CLIP_MODEL === 'off' ? null : e.CLIP_MODEL,
+      taxonomyFile: e.TAXONOMY_FILE ? path.resolve(e.TAXONOMY_FILE) : undefined,
+      hubUrl: e.HF_ENDPOINT.replace(/\/$/, ''),
+    },
     limits: {
       maxPixels: Math.round(e.MAX_PIXELS_MP * 1e6),
       maxFileBytes: Math.round(e.MAX_FILE_MB * 2 ** 20),

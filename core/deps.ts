@@ -4,6 +4,7 @@ import type { Surreal } from 'surrealdb';
 import { Approvals } from '../agent/approvals.ts';
 import { BulkChanges } from '../assets/bulk-change.ts';
 import { NameResolver } from '../assets/resolve.ts';
+import { ClipSpace } from '../search/clip-space.ts';
 import { TextIndex } from '../search/text-index.ts';
 import { VectorIndex } from '../search/vector-index.ts';
 import { ApprovalsRepository } from '../store/approvals.repository.ts';
@@ -57,6 +58,8 @@ export interface Services {
   embeddings: EmbeddingsRepository;
   /** kNN over the builtin embeddings (a usearch sidecar under DATA_DIR/vectors/). */
   vectors: VectorIndex;
+  /** CLIP (text and image in one space) and its own kNN sidecar, when a model is present. */
+  clip: ClipSpace;
   /** Full-text BM25 over title, keywords, tags and description (an in-memory sidecar). */
   text: TextIndex;
 }
@@ -105,6 +108,13 @@ export async function createDeps(
     pollMs: /^(wss?|https?):\/\//.test(url) ? 0 : 1_000,
     log,
   });
+  const clip = new ClipSpace(embeddings, {
+    modelsDir: config.vision.modelsDir,
+    model: config.vision.clipModel,
+    dir: url.startsWith('mem://') ? undefined : path.join(config.dataDir, 'vectors'),
+    pollMs: /^(wss?|https?):\/\//.test(url) ? 0 : 1_000,
+    log,
+  });
   const deps = {
     config,
     log,
@@ -126,6 +136,7 @@ export async function createDeps(
     approvals: new ApprovalsRepository(db),
     embeddings,
     vectors,
+    clip,
     text: new TextIndex(assets, { pollMs: /^(wss?|https?):\/\//.test(url) ? 0 : 1_000 }),
     tools: opts.tools ?? productCatalog,
     close: async () => {
@@ -133,6 +144,7 @@ export async function createDeps(
         .close()
         .catch((err) => log.warn({ err }, 'listing index did not close cleanly'));
       await vectors.close().catch((err) => log.warn({ err }, 'vector index did not close cleanly'));
+      await clip.close().catch((err) => log.warn({ err }, 'CLIP index did not close cleanly'));
       await db.close();
     },
   } as Omit<Deps, 'approvalGate'> as Deps;

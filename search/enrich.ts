@@ -3,10 +3,12 @@
 // result is current, so a run that stopped (a crash, Ctrl-C) resumes where it was by running again.
 // A bad file is reported and the run goes on. The model steps run in a worker thread, so a server
 // enriching in the background keeps answering.
+import { createHash } from 'node:crypto';
 import type { Services } from '../core/deps.ts';
 import { isAppError } from '../core/errors.ts';
 import { pool } from '../core/util.ts';
 import { parseKey } from '../store/ids.ts';
+import { CLIP_PROVIDER, readTaxonomy, zeroShotTags } from '../vision/clip.ts';
 import { BUILTIN_MODEL, BUILTIN_PROVIDER } from '../vision/descriptor.ts';
 import { LOGO_MODEL, type LogoRef } from '../vision/logo.ts';
 import { OCR_MODEL } from '../vision/ocr.ts';
@@ -14,7 +16,7 @@ import { PEOPLE_MODEL } from '../vision/people.ts';
 import { findLogoOffThread, findPeopleOffThread, readTextOffThread } from '../vision/workers.ts';
 import { storeEmbedding } from './similar.ts';
 
-export const ENRICH_STEPS = ['embedding', 'ocr', 'logo', 'people'] as const;
+export const ENRICH_STEPS = ['embedding', 'ocr', 'logo', 'people', 'clip'] as const;
 export type EnrichStep = (typeof ENRICH_STEPS)[number];
 
 export interface EnrichOptions {
@@ -55,6 +57,20 @@ export async function enrich(deps: Services, opts: EnrichOptions = {}): Promise<
     report.notes.push('people: face detection is off (VISION_FACES=off); skipped');
   if (steps.includes('logo') && !brand)
     report.notes.push('logo: no brand with a logo in the brand kit; skipped');
+  const space = steps.includes('clip') ? await deps.clip.get() : null;
+  if (steps.includes('clip') && !space) {
+    const { modelsDir, clipModel } = deps.config.vision;
+    report.notes.push(
+      clipModel
+        ? `clip: no CLIP model in ${modelsDir}/${clipModel} (\`curator models status\` says what is missing); skipped`
+        : 'clip: CLIP is off (CLIP_MODEL=off); skipped',
+    );
+  }
+  const taxonomy = space ? await readTaxonomy(deps.config.vision.taxonomyFile) : undefined;
+  // The tags depend on the taxonomy too: a changed taxonomy makes every asset's tags stale.
+  const clipTagModel =
+    space &&
+    `${space.clip.model}+${createHash('sha256').update(JSON.stringify(taxonomy)).digest('hex').slice(0, 8)}`;
   let done = 0;
   opts.onProgress?.(0, ids.length);
   await pool(ids, opts.concurrency ?? 2, async (id) => {
@@ -100,6 +116,25 @@ export async function enrich(deps: Services, opts: EnrichOptions = {}): Promise<
         });
         did = true;
       }
+      const clipCurrent =
+        asset.clip?.model === clipTagModel && asset.clip?.assetVersion === asset.version;
+      if (space && taxonomy && clipTagModel && (opts.force || !clipCurrent)) {
+        const vector = await space.clip.embedImage(await bytes(), {
+          maxPixels: deps.config.limits.maxPixels,
+        });
+        const row = {
+          assetId: id,
+          provider: CLIP_PROVIDER,
+          model: space.clip.model,
+          assetVersion: asset.version,
+          vector,
+        };
+        await deps.embeddings.put(row);
+        space.index.upsert(row);
+        const tags = await zeroShotTags(deps.clip.provider, space.clip, vector, taxonomy);
+        await deps.assets.setClip(id, { model: clipTagModel, assetVersion: asset.version, tags });
+        did = true;
+      }
       const row =
         opts.force || !steps.includes('embedding')
           ? null
@@ -123,6 +158,7 @@ export async function enrich(deps: Services, opts: EnrichOptions = {}): Promise<
     opts.onProgress?.(++done, ids.length);
   });
   await deps.vectors.save();
+  await space?.index.save();
   return report;
 }
 

@@ -51,7 +51,8 @@ describe('search-assets', () => {
     expect(out.items[0]!.matched).toEqual(['water', 'bottle']);
     expect(out.items.map((i) => i.id)).toContain(gym);
     expect(out.cutoff.explanation).toMatch(/full text \(BM25\); kept results scoring at least 35%/);
-    expect(out.notSearched).toBe('nothing left out');
+    // No CLIP model in this test's MODELS_DIR: the answer says what was not searched.
+    expect(out.notSearched).toMatch(/no CLIP model is present/);
   });
 
   it('applies list filters and "text contains", whitespace-insensitive', async () => {

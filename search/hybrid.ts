@@ -1,5 +1,6 @@
-// search-assets: full text (BM25 over title, keywords, tags, description and OCR text) and, when the query names
-// a picture to look like, the vector kNN, fused by reciprocal rank; every list filter applies, plus
+// search-assets: full text (BM25 over title, keywords, tags, description and OCR text), CLIP's
+// text-to-image kNN when a model is present, and, when the query names a picture to look like, the
+// builtin vector kNN, fused by reciprocal rank; every list filter applies, plus
 // "text contains". Each result shows its score and its parts. The cut-off adapts to the query: a
 // result must score at least a share of the best one, and the answer says how many fell below.
 import { summarize as card } from '../assets/cards.ts';
@@ -15,6 +16,8 @@ const RRF_K = 60;
 /** A result must reach this share of the best fused score. */
 const KEEP_SHARE = 0.35;
 const POOL = 200;
+/** A CLIP hit must reach this share of the way from the median cosine to the best one. */
+const CLIP_BAND = 0.5;
 
 export interface HybridQuery {
   query?: string;
@@ -63,6 +66,17 @@ export async function searchAssets(deps: Services, q: HybridQuery) {
         )
       ).hits
     : [];
+  // CLIP, when a model is present: the query's words against every picture, in one space. Every
+  // picture gets some cosine, so only those clearly above what is typical for this query count.
+  const space = query ? await deps.clip.get() : null;
+  let clip: { id: string; score: number }[] = [];
+  if (space) {
+    const v = await deps.clip.provider.text(space.clip, query);
+    const { hits } = await space.index.search(v, POOL, accept, allowed ? [...allowed] : undefined);
+    const best = hits[0]?.score ?? 0;
+    const median = hits.length ? hits[Math.floor(hits.length / 2)]!.score : 0;
+    clip = hits.filter((h) => h.score >= median + CLIP_BAND * (best - median));
+  }
   // Only "text contains" (or only filters): every match, newest first, is the list.
   const plainMatches =
     !query && !like && (contains || q.hasPeople !== undefined || expression)
@@ -74,7 +88,7 @@ export async function searchAssets(deps: Services, q: HybridQuery) {
 
   const fused = new Map<
     string,
-    { score: number; text?: number; vector?: number; matched: string[] }
+    { score: number; text?: number; vector?: number; clip?: number; matched: string[] }
   >();
   const best = { text: text[0]?.score ?? 0 };
   text.forEach((h, rank) => {
@@ -88,6 +102,12 @@ export async function searchAssets(deps: Services, q: HybridQuery) {
     const e = fused.get(h.id) ?? { score: 0, matched: [] };
     e.score += 1 / (RRF_K + rank + 1);
     e.vector = h.score;
+    fused.set(h.id, e);
+  });
+  clip.forEach((h, rank) => {
+    const e = fused.get(h.id) ?? { score: 0, matched: [] };
+    e.score += 1 / (RRF_K + rank + 1);
+    e.clip = h.score;
     fused.set(h.id, e);
   });
   plainMatches.forEach((id, rank) => {
@@ -106,10 +126,15 @@ export async function searchAssets(deps: Services, q: HybridQuery) {
     const parts: Record<string, number> = {};
     if (e.text !== undefined) parts.text = round(e.text);
     if (e.vector !== undefined) parts.vector = round(e.vector);
+    if (e.clip !== undefined) parts.clip = round(e.clip);
     if (allowed || contains || q.hasPeople !== undefined || expression) parts.filters = 1;
     return [{ ...card(a, deps.urls), score: round(e.score / top), parts, matched: e.matched }];
   });
-  const sources = [query ? 'full text (BM25)' : '', like ? 'looks like the given asset (kNN)' : '']
+  const sources = [
+    query ? 'full text (BM25)' : '',
+    space ? `pictures matching the words (CLIP ${space.clip.model}, kNN)` : '',
+    like ? 'looks like the given asset (kNN)' : '',
+  ]
     .filter(Boolean)
     .join(' + ');
   return {
@@ -133,9 +158,16 @@ export async function searchAssets(deps: Services, q: HybridQuery) {
       explanation: `${sources || 'matches'}${sources.includes('+') ? ', fused by reciprocal rank' : ''}; kept results scoring at least ${Math.round(KEEP_SHARE * 100)}% of the best`,
     },
     notSearched:
-      q.hasPeople !== undefined || expression
-        ? 'assets the people step has not looked at yet are left out of people filters'
-        : 'nothing left out',
+      [
+        q.hasPeople !== undefined || expression
+          ? 'assets the people step has not looked at yet are left out of people filters'
+          : '',
+        query && !space
+          ? 'no CLIP model is present, so the words were matched against titles, tags and text in the images, not against what the pictures show (`curator models status`)'
+          : '',
+      ]
+        .filter(Boolean)
+        .join('; ') || 'nothing left out',
   };
 }
 

@@ -8,6 +8,7 @@ import {
   AssetKind,
   AssetStatus,
   CaptureMeta,
+  ClipResult,
   Composition,
   LogoResult,
   type NewAsset,
@@ -40,6 +41,7 @@ const AssetRow = z.object({
   ocr: opt(OcrResult),
   logo: opt(LogoResult),
   people: opt(PeopleResult),
+  clip: opt(ClipResult),
   status: AssetStatus,
   kind: AssetKind,
   version: z.number(),
@@ -59,6 +61,9 @@ const TextRow = z.object({
   keywords: z.array(z.string()).default([]),
   tags: z.array(z.object({ name: z.string() }).passthrough()).default([]),
   ocr: opt(z.object({ text: z.string() }).passthrough()),
+  clip: opt(
+    z.object({ tags: z.array(z.object({ name: z.string() }).passthrough()) }).passthrough(),
+  ),
   people: opt(
     z
       .object({
@@ -110,6 +115,7 @@ function toAsset(r: z.infer<typeof AssetRow>): Asset {
     ocr: r.ocr,
     logo: r.logo,
     people: r.people,
+    clip: r.clip,
     status: r.status,
     kind: r.kind,
     version: r.version,
@@ -311,7 +317,7 @@ export class AssetsRepository {
     let skip = new Set<string>();
     for (;;) {
       const [rows] = await this.db.query<[unknown[]]>(
-        `SELECT id, title, original_name, description, keywords, tags, ocr, people, updated_at FROM asset
+        `SELECT id, title, original_name, description, keywords, tags, ocr, clip, people, updated_at FROM asset
          WHERE updated_at >= $after ORDER BY updated_at LIMIT $limit`,
         { after, limit: page + skip.size },
       );
@@ -322,7 +328,7 @@ export class AssetsRepository {
           title: r.title || r.original_name,
           description: r.description,
           keywords: r.keywords,
-          tags: r.tags.map((t) => t.name),
+          tags: [...r.tags, ...(r.clip?.tags ?? [])].map((t) => t.name),
           ocrText: r.ocr?.text ?? '',
           people: r.people?.people,
           expressions: [
@@ -354,6 +360,11 @@ export class AssetsRepository {
         : 'UPDATE $id UNSET people RETURN NONE',
       { id: rid('asset', id), people },
     );
+  }
+
+  /** Stores the zero-shot tags of the CLIP step (it moves updated_at: the text index re-reads). */
+  async setClip(id: string, clip: ClipResult): Promise<void> {
+    await this.db.query('UPDATE $id SET clip = $clip RETURN NONE', { id: rid('asset', id), clip });
   }
 
   async setLogo(id: string, logo: LogoResult): Promise<void> {

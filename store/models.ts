@@ -87,7 +87,7 @@ export type Composition = z.infer<typeof Composition>;
 
 export const Tag = z.object({
   name: z.string(),
-  source: z.enum(['exif', 'iptc', 'xmp', 'vision', 'ocr', 'user', 'demo', 'palette']),
+  source: z.enum(['exif', 'iptc', 'xmp', 'vision', 'ocr', 'user', 'demo', 'palette', 'clip']),
   confidence: z.number().min(0).max(1),
 });
 export type Tag = z.infer<typeof Tag>;
@@ -168,6 +168,14 @@ export const PeopleResult = z.object({
 });
 export type PeopleResult = z.infer<typeof PeopleResult>;
 
+/** Zero-shot tags from the CLIP model (vision/clip.ts), one facet each (scene, style, …). */
+export const ClipResult = z.object({
+  model: z.string(),
+  assetVersion: z.number(),
+  tags: z.array(z.object({ facet: z.string(), name: z.string(), confidence: z.number() })),
+});
+export type ClipResult = z.infer<typeof ClipResult>;
+
 export const Asset = z.object({
   id: z.string(),
   contentHash: z.string(),
@@ -191,6 +199,7 @@ export const Asset = z.object({
   ocr: OcrResult.optional(),
   logo: LogoResult.optional(),
   people: PeopleResult.optional(),
+  clip: ClipResult.optional(),
   status: AssetStatus,
   kind: AssetKind,
   version: z.number().int(),

@@ -3,6 +3,7 @@ import type { Services } from '../core/deps.ts';
 import { views } from '../core/views.ts';
 import { parseKey } from '../store/ids.ts';
 import { Tag } from '../store/models.ts';
+import { CLIP_PROVIDER } from '../vision/clip.ts';
 import { BUILTIN_PROVIDER } from '../vision/descriptor.ts';
 import { AssetIdInput } from './asset-views.ts';
 import { defineTool } from './define-tool.ts';
@@ -14,7 +15,9 @@ export const DescribeAssetResult = z.object({
   id: z.string(),
   title: z.string(),
   version: z.number(),
-  tags: z.array(Tag).describe('every tag with its source and confidence'),
+  tags: z
+    .array(Tag.extend({ facet: z.string().optional() }))
+    .describe('every tag with its source and confidence (CLIP tags name their facet)'),
   palette: z.array(z.object({ name: z.string(), hex: z.string(), coverage: z.number() })),
   composition: z
     .object({
@@ -66,12 +69,25 @@ export const DescribeAssetResult = z.object({
 async function describe(deps: Services, assetId: string) {
   const id = parseKey('asset', assetId);
   const a = await deps.assets.get(id);
-  const e = await deps.embeddings.get(id, BUILTIN_PROVIDER);
+  const rows = (
+    await Promise.all([
+      deps.embeddings.get(id, BUILTIN_PROVIDER),
+      deps.embeddings.get(id, CLIP_PROVIDER),
+    ])
+  ).flatMap((r) => (r ? [r] : []));
   return {
     id,
     title: a.title || a.originalName,
     version: a.version,
-    tags: a.tags,
+    tags: [
+      ...a.tags,
+      ...(a.clip?.tags ?? []).map((t) => ({
+        name: t.name,
+        source: 'clip' as const,
+        confidence: t.confidence,
+        facet: t.facet,
+      })),
+    ],
     palette: a.palette.map((c) => ({ name: c.name, hex: c.hex, coverage: c.coverage })),
     composition: a.composition && {
       orientation: a.composition.orientation,
@@ -102,20 +118,17 @@ async function describe(deps: Services, assetId: string) {
       faces: a.people.faces.map((f) => ({ score: f.score, expression: f.expression })),
       model: a.people.model,
     },
-    embeddings: e
-      ? [
-          {
-            provider: e.provider,
-            model: e.model,
-            dims: e.vector.length,
-            current: e.assetVersion === a.version,
-          },
-        ]
-      : [],
+    embeddings: rows.map((e) => ({
+      provider: e.provider,
+      model: e.model,
+      dims: e.vector.length,
+      current: e.assetVersion === a.version,
+    })),
     notExtracted: [
       ...(a.ocr ? [] : ['text in the image (OCR): not read yet']),
       ...(a.logo ? [] : ["the brand's logo: not looked for yet"]),
       ...(a.people ? [] : ['people, faces and expressions: not looked for yet']),
+      ...(a.clip ? [] : ['CLIP embedding and zero-shot tags: not computed (needs a CLIP model)']),
       ...NOT_YET,
     ],
   };
