@@ -85,6 +85,8 @@ async function main() {
       logo: (b) => findLogo(b, size, refs),
       people: (b) => findPeople(b, size),
       clip: async (b) => space?.clip.embedImage(b),
+      // Not measured: it is a call to a model elsewhere, not work on this machine.
+      caption: async () => undefined,
     };
     const lines: string[] = [];
     const steps: EnrichStep[] = ['embedding', 'ocr', 'logo', 'people'];

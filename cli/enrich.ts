@@ -14,7 +14,8 @@ export const summary =
 const USAGE = `usage: curator enrich [--all | <asset id>...] [--step ${ENRICH_STEPS.join('|')}] [--force] [--json]
 
   --all     every asset in the library (the default when no id is given)
-  --step X  only this step (repeatable); every step by default
+  --step X  only this step (repeatable); every step by default, except caption, which sends
+            the picture to the configured model and runs only when asked (or VISION_CAPTION=auto)
   --force   recompute even where the stored result is current
   --purge faces  remove every stored face (and people count); VISION_FACES=off stops new ones
   --json    print only the report
@@ -33,8 +34,8 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return 0;
   }
-  const steps = values.step ?? [...ENRICH_STEPS];
-  const unknown = steps.filter((s) => !ENRICH_STEPS.includes(s as EnrichStep));
+  const steps = values.step;
+  const unknown = (steps ?? []).filter((s) => !ENRICH_STEPS.includes(s as EnrichStep));
   if (unknown.length) {
     process.stderr.write(
       `curator enrich: unknown step ${unknown.join(', ')}; steps: ${ENRICH_STEPS.join(', ')}\n`,
@@ -69,7 +70,7 @@ export async function run(argv: string[]): Promise<number> {
   process.once('SIGINT', stop);
   try {
     const report = await enrich(deps, {
-      steps: steps as EnrichStep[],
+      steps: steps as EnrichStep[] | undefined,
       ids: positionals.length ? positionals : undefined,
       force: values.force,
       signal: ac.signal,

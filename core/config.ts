@@ -41,6 +41,13 @@ export const EnvSchema = z.object({
   TAXONOMY_FILE: z.string().min(1).optional(),
   /** Where `curator models pull` downloads from (a Hugging Face hub or a mirror of it). */
   HF_ENDPOINT: z.url().default('https://huggingface.co'),
+  /**
+   * The vision caption step (the picture goes to the configured model): `ask` runs it only when
+   * asked for (`curator enrich --step caption`), `auto` with every enrichment, `off` never.
+   */
+  VISION_CAPTION: z.enum(['ask', 'auto', 'off']).default('ask'),
+  /** The model that captions (must see images); OPENAI_MODEL (or gpt-5-mini) by default. */
+  OPENAI_VISION_MODEL: z.string().min(1).optional(),
   MAX_PIXELS_MP: z.coerce.number().positive().max(1000).default(100),
   MAX_FILE_MB: z.coerce.number().positive().max(4096).default(200),
   URL_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
@@ -83,6 +90,8 @@ export interface Config {
     clipModel: string | null;
     taxonomyFile?: string;
     hubUrl: string;
+    caption: 'ask' | 'auto' | 'off';
+    captionModel?: string;
   };
   urlFetch: { timeoutMs: number; maxBytes: number; maxRedirects: number; allowHosts: string[] };
   llm: {
@@ -142,6 +151,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       clipModel: e.CLIP_MODEL === 'off' ? null : e.CLIP_MODEL,
       taxonomyFile: e.TAXONOMY_FILE ? path.resolve(e.TAXONOMY_FILE) : undefined,
       hubUrl: e.HF_ENDPOINT.replace(/\/$/, ''),
+      caption: e.VISION_CAPTION,
+      captionModel: e.OPENAI_VISION_MODEL,
     },
     limits: {
       maxPixels: Math.round(e.MAX_PIXELS_MP * 1e6),

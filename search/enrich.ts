@@ -8,6 +8,7 @@ import type { Services } from '../core/deps.ts';
 import { isAppError } from '../core/errors.ts';
 import { pool } from '../core/util.ts';
 import { parseKey } from '../store/ids.ts';
+import { captionImage, captionModel } from '../vision/caption.ts';
 import { CLIP_PROVIDER, readTaxonomy, zeroShotTags } from '../vision/clip.ts';
 import { BUILTIN_MODEL, BUILTIN_PROVIDER } from '../vision/descriptor.ts';
 import { LOGO_MODEL, type LogoRef } from '../vision/logo.ts';
@@ -16,7 +17,7 @@ import { PEOPLE_MODEL } from '../vision/people.ts';
 import { findLogoOffThread, findPeopleOffThread, readTextOffThread } from '../vision/workers.ts';
 import { storeEmbedding } from './similar.ts';
 
-export const ENRICH_STEPS = ['embedding', 'ocr', 'logo', 'people', 'clip'] as const;
+export const ENRICH_STEPS = ['embedding', 'ocr', 'logo', 'people', 'clip', 'caption'] as const;
 export type EnrichStep = (typeof ENRICH_STEPS)[number];
 
 export interface EnrichOptions {
@@ -42,7 +43,11 @@ export interface EnrichReport {
 }
 
 export async function enrich(deps: Services, opts: EnrichOptions = {}): Promise<EnrichReport> {
-  const steps = [...(opts.steps ?? ENRICH_STEPS)];
+  // The caption sends the picture to a model elsewhere: only when asked, unless VISION_CAPTION=auto.
+  const steps = [
+    ...(opts.steps ??
+      ENRICH_STEPS.filter((s) => s !== 'caption' || deps.config.vision.caption === 'auto')),
+  ];
   const ids = opts.ids ? opts.ids.map((id) => parseKey('asset', id)) : await deps.assets.allIds();
   const report: EnrichReport = {
     steps,
@@ -71,6 +76,14 @@ export async function enrich(deps: Services, opts: EnrichOptions = {}): Promise<
   const clipTagModel =
     space &&
     `${space.clip.model}+${createHash('sha256').update(JSON.stringify(taxonomy)).digest('hex').slice(0, 8)}`;
+  const captioner = steps.includes('caption') ? captionModel(deps.config) : null;
+  if (steps.includes('caption') && !captioner) {
+    report.notes.push(
+      deps.config.vision.caption === 'off'
+        ? 'caption: off (VISION_CAPTION=off); skipped'
+        : 'caption: no vision model configured (OPENAI_API_KEY, or OPENAI_BASE_URL with OPENAI_VISION_MODEL); skipped',
+    );
+  }
   let done = 0;
   opts.onProgress?.(0, ids.length);
   await pool(ids, opts.concurrency ?? 2, async (id) => {
@@ -133,6 +146,20 @@ export async function enrich(deps: Services, opts: EnrichOptions = {}): Promise<
         space.index.upsert(row);
         const tags = await zeroShotTags(deps.clip.provider, space.clip, vector, taxonomy);
         await deps.assets.setClip(id, { model: clipTagModel, assetVersion: asset.version, tags });
+        did = true;
+      }
+      const captionCurrent =
+        asset.caption?.model === captioner?.id && asset.caption?.assetVersion === asset.version;
+      if (captioner && (opts.force || !captionCurrent)) {
+        const c = await captionImage(captioner, await bytes(), {
+          maxPixels: deps.config.limits.maxPixels,
+          signal: opts.signal,
+        });
+        await deps.assets.setCaption(id, {
+          model: captioner.id,
+          assetVersion: asset.version,
+          ...c,
+        });
         did = true;
       }
       const row =

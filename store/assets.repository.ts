@@ -7,6 +7,7 @@ import {
   type Asset,
   AssetKind,
   AssetStatus,
+  CaptionResult,
   CaptureMeta,
   ClipResult,
   Composition,
@@ -42,6 +43,7 @@ const AssetRow = z.object({
   logo: opt(LogoResult),
   people: opt(PeopleResult),
   clip: opt(ClipResult),
+  caption: opt(CaptionResult),
   status: AssetStatus,
   kind: AssetKind,
   version: z.number(),
@@ -64,6 +66,7 @@ const TextRow = z.object({
   clip: opt(
     z.object({ tags: z.array(z.object({ name: z.string() }).passthrough()) }).passthrough(),
   ),
+  caption: opt(z.object({ caption: z.string(), objects: z.array(z.string()) }).passthrough()),
   people: opt(
     z
       .object({
@@ -116,6 +119,7 @@ function toAsset(r: z.infer<typeof AssetRow>): Asset {
     logo: r.logo,
     people: r.people,
     clip: r.clip,
+    caption: r.caption,
     status: r.status,
     kind: r.kind,
     version: r.version,
@@ -317,7 +321,7 @@ export class AssetsRepository {
     let skip = new Set<string>();
     for (;;) {
       const [rows] = await this.db.query<[unknown[]]>(
-        `SELECT id, title, original_name, description, keywords, tags, ocr, clip, people, updated_at FROM asset
+        `SELECT id, title, original_name, description, keywords, tags, ocr, clip, caption, people, updated_at FROM asset
          WHERE updated_at >= $after ORDER BY updated_at LIMIT $limit`,
         { after, limit: page + skip.size },
       );
@@ -326,8 +330,8 @@ export class AssetsRepository {
         .map((r) => ({
           id: r.id,
           title: r.title || r.original_name,
-          description: r.description,
-          keywords: r.keywords,
+          description: [r.description, r.caption?.caption ?? ''].filter(Boolean).join('\n'),
+          keywords: [...r.keywords, ...(r.caption?.objects ?? [])],
           tags: [...r.tags, ...(r.clip?.tags ?? [])].map((t) => t.name),
           ocrText: r.ocr?.text ?? '',
           people: r.people?.people,
@@ -365,6 +369,14 @@ export class AssetsRepository {
   /** Stores the zero-shot tags of the CLIP step (it moves updated_at: the text index re-reads). */
   async setClip(id: string, clip: ClipResult): Promise<void> {
     await this.db.query('UPDATE $id SET clip = $clip RETURN NONE', { id: rid('asset', id), clip });
+  }
+
+  /** Stores the vision caption (it moves updated_at: the text index re-reads). */
+  async setCaption(id: string, caption: CaptionResult): Promise<void> {
+    await this.db.query('UPDATE $id SET caption = $caption RETURN NONE', {
+      id: rid('asset', id),
+      caption,
+    });
   }
 
   async setLogo(id: string, logo: LogoResult): Promise<void> {

@@ -176,6 +176,17 @@ export const ClipResult = z.object({
 });
 export type ClipResult = z.infer<typeof ClipResult>;
 
+/** A vision model's caption (vision/caption.ts), with the model that wrote it. */
+export const CaptionResult = z.object({
+  model: z.string(),
+  assetVersion: z.number(),
+  caption: z.string(),
+  objects: z.array(z.string()),
+  setting: z.string(),
+  mood: z.string(),
+});
+export type CaptionResult = z.infer<typeof CaptionResult>;
+
 export const Asset = z.object({
   id: z.string(),
   contentHash: z.string(),
@@ -200,6 +211,7 @@ export const Asset = z.object({
   logo: LogoResult.optional(),
   people: PeopleResult.optional(),
   clip: ClipResult.optional(),
+  caption: CaptionResult.optional(),
   status: AssetStatus,
   kind: AssetKind,
   version: z.number().int(),

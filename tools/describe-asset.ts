@@ -55,6 +55,17 @@ export const DescribeAssetResult = z.object({
     })
     .optional()
     .describe('people and faces; absent until the people step ran (never age or gender)'),
+  caption: z
+    .object({
+      caption: z.string(),
+      objects: z.array(z.string()),
+      setting: z.string(),
+      mood: z.string(),
+      model: z.string(),
+      current: z.boolean(),
+    })
+    .optional()
+    .describe('a vision model’s caption; absent unless `curator enrich --step caption` ran'),
   embeddings: z.array(
     z.object({
       provider: z.string(),
@@ -117,6 +128,14 @@ async function describe(deps: Services, assetId: string) {
       people: a.people.people,
       faces: a.people.faces.map((f) => ({ score: f.score, expression: f.expression })),
       model: a.people.model,
+    },
+    caption: a.caption && {
+      caption: a.caption.caption,
+      objects: a.caption.objects,
+      setting: a.caption.setting,
+      mood: a.caption.mood,
+      model: a.caption.model,
+      current: a.caption.assetVersion === a.version,
     },
     embeddings: rows.map((e) => ({
       provider: e.provider,
