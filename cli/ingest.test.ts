@@ -96,8 +96,15 @@ describe('curator ingest', () => {
 
   it('`curator enrich` reads what ingest left for later (OCR), then finds everything current, and refuses unknown steps', async () => {
     const first = JSON.parse((await curator(['enrich', '--json'], env)).stdout);
-    expect(first).toMatchObject({ steps: ['embedding', 'ocr', 'logo', 'people'], failed: [] });
-    expect(first.notes).toEqual(['logo: no brand with a logo in the brand kit; skipped']);
+    // Every step but the caption, which sends pictures elsewhere and runs only when asked for.
+    expect(first).toMatchObject({
+      steps: ['embedding', 'ocr', 'logo', 'people', 'clip'],
+      failed: [],
+    });
+    expect(first.notes).toEqual([
+      'logo: no brand with a logo in the brand kit; skipped',
+      expect.stringMatching(/^clip: no CLIP model in .*clip-vit-base-patch32 .*; skipped$/),
+    ]);
     expect(first.computed).toBe(first.total);
     expect(first.total).toBeGreaterThanOrEqual(2);
     const again = await curator(['enrich', '--json', '--step', 'embedding', '--step', 'ocr'], env);
@@ -105,7 +112,9 @@ describe('curator ingest', () => {
     expect(JSON.parse(again.stdout)).toMatchObject({ computed: 0, current: first.total });
     const bad = await curator(['enrich', '--step', 'telepathy'], env);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/unknown step telepathy; steps: embedding, ocr, logo, people/);
+    expect(bad.stderr).toMatch(
+      /unknown step telepathy; steps: embedding, ocr, logo, people, clip, caption/,
+    );
     const purge = await curator(['enrich', '--purge', 'faces'], env);
     expect(purge.code).toBe(0);
     expect(purge.stdout).toMatch(/^removed stored face data from \d+ assets/);

@@ -5,6 +5,7 @@ import { loadConfig } from '../core/config.ts';
 import { createDeps, type Deps } from '../core/deps.ts';
 import { mountMcp } from '../mcp-server/http.ts';
 import { enrich } from '../search/enrich.ts';
+import { CLIP_PROVIDER } from '../vision/clip.ts';
 import { BUILTIN_PROVIDER } from '../vision/descriptor.ts';
 import { OCR_MODEL } from '../vision/ocr.ts';
 import { createApp } from '../web-chat/app.ts';
@@ -30,12 +31,14 @@ export function serverApp(deps: Deps, onClose: (fn: () => Promise<void>) => void
  */
 async function enrichMissing(deps: Deps): Promise<void> {
   try {
-    const [assets, vectors, unread] = await Promise.all([
+    const space = await deps.clip.get();
+    const [assets, vectors, unread, clipVectors] = await Promise.all([
       deps.assets.count(),
       deps.embeddings.count(BUILTIN_PROVIDER),
       deps.assets.missingOcr(OCR_MODEL),
+      space ? deps.embeddings.count(CLIP_PROVIDER) : Promise.resolve(Number.POSITIVE_INFINITY),
     ]);
-    if (vectors >= assets && unread === 0) return;
+    if (vectors >= assets && unread === 0 && clipVectors >= assets) return;
     deps.log.info(
       { assets, vectors, withoutOcr: unread },
       'computing missing embeddings and OCR in the background',
