@@ -116,7 +116,8 @@ export function viewText(view: View, opts: TextOptions = {}): string {
       const where = v.read.length ? ` matching ${v.read.join(', ')}` : '';
       const shown = v.items.slice(0, opts.maxItems ?? v.items.length);
       const lines: string[] = [];
-      if (v.total === 0) lines.push(`No assets${where}.`);
+      // An empty answer still says what was asked ("0 results for \"water bottle\" matching …").
+      if (v.total === 0) lines.push(`${v.title ?? 'No assets'}${where}.`);
       else if (opts.countFirst) {
         lines.push(`There ${v.total === 1 ? 'is 1 asset' : `are ${v.total} assets`}${where}.`);
         if (shown.length) lines.push(`The newest ${shown.length === 1 ? 'one' : shown.length}:`);

@@ -62,6 +62,9 @@ export const searchAssets = defineTool({
     { say: 'pictures of smiling happy faces', input: { expression: 'happy' } },
     { say: 'which creatives mention {text}', input: { query: '{text}' } },
     { say: 'find images with {text}', input: { query: '{text}' } },
+    // Words with a colour: the words are what to find, the colour a filter on it.
+    { say: '{colour} {text} images', input: { query: '{text}' } },
+    { say: '{text} on a {colour} background', input: { query: '{text}' } },
   ],
   view: (out) =>
     views.grid({

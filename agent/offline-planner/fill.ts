@@ -162,6 +162,29 @@ function saidTarget(lower: string, values: readonly string[], s: JsonSchema) {
   return undefined;
 }
 
+const GENERIC_NOUNS = /^(?:images?|pictures?|photos?|visuals?|creatives?|files?|ones?)$/i;
+
+/** `text` without the words that say `value` (case kept elsewhere). */
+function stripForms(text: string, value: string, s: JsonSchema): string {
+  let t = text;
+  for (const f of enumForms(value, s.aliases)) {
+    t = t.replace(new RegExp(`(?<![a-z0-9-])${escapeRe(f)}(?![a-z0-9-])`, 'gi'), ' ');
+  }
+  return t.replace(/\s+/g, ' ').trim();
+}
+
+/** Leading and trailing filler ("images with a", "on the") off a captured phrase. */
+function trimEdges(text: string): string {
+  const words = text.split(/\s+/).filter(Boolean);
+  const edge = (w: string) => {
+    const bare = w.replace(/[.,]+$/, '');
+    return EDGE_WORDS.test(bare) || GENERIC_NOUNS.test(bare) || !tokens(w).length;
+  };
+  while (words.length && edge(words[0]!)) words.shift();
+  while (words.length && edge(words.at(-1)!)) words.pop();
+  return words.join(' ');
+}
+
 function blankForms(lower: string, value: string, s: JsonSchema): string {
   let t = lower;
   for (const f of enumForms(value, s.aliases)) {
@@ -223,6 +246,21 @@ export function fillInput(
     }
   }
   Object.assign(input, fillFromEntities(props, m, enumText, consumed, input));
+  // Words read as a filter value ("hero images" → masters, "warm") are not also words to find.
+  for (const [name, v] of Object.entries(fixed)) {
+    if (typeof v !== 'string' || input[name] !== v) continue;
+    let text = v;
+    for (const [prop, raw] of Object.entries(props)) {
+      const s = unwrap(raw);
+      const value = input[prop];
+      const one = Array.isArray(value) && value.length === 1 ? value[0] : value;
+      if (prop !== name && typeof one === 'string' && enumValues(s)?.includes(one)) {
+        text = stripForms(text, one, s);
+      }
+    }
+    const cleaned = trimEdges(text);
+    if (cleaned && cleaned !== v) input[name] = cleaned;
+  }
   chooseIdProperty(input, props, m.lower);
   for (const name of Object.keys(props))
     if (isIdProp(name) && input[name] !== undefined) consumed.add('id');

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { isObj } from '../../core/util.ts';
 import { type AnyTool, describeZodError } from '../../tools/define-tool.ts';
 import { describeInput, helpText, injectionNotes, renderError, renderExchange } from './answer.ts';
-import { type JsonSchema, splitName, unwrap } from './args.ts';
+import { enumForms, enumValues, type JsonSchema, splitName, unwrap } from './args.ts';
 import { idsOf, routeContext } from './context.ts';
 import { type Filled, fillInput, type Message } from './fill.ts';
 import { Bm25, tokens } from './match.ts';
@@ -90,6 +90,8 @@ interface Index {
   docs: Doc[];
   docTokens: string[][];
   bm25: Bm25;
+  /** Words the tools' schemas read as values ("landscape", "hero" for masters): not content. */
+  valueWords: Set<string>;
 }
 const indexes = new Map<string, Index>();
 
@@ -100,7 +102,19 @@ function indexFor(tools: readonly ToolInfo[]): Index {
     return hit;
   const docs = tools.flatMap((tool) => tool.examples.map((example) => ({ tool, example })));
   const docTokens = docs.map((d) => tokens(d.example.say));
-  const ix = { tools, docs, docTokens, bm25: new Bm25(docTokens) };
+  const valueWords = new Set<string>();
+  const walk = (schema: JsonSchema | undefined) => {
+    for (const raw of Object.values(schema?.properties ?? {})) {
+      const p = unwrap(raw);
+      const values = enumValues(p) ?? [];
+      for (const v of values)
+        for (const f of enumForms(v, p.aliases)) for (const t of tokens(f)) valueWords.add(t);
+      walk(p);
+      if (p.items) walk(unwrap(p.items));
+    }
+  };
+  for (const t of tools) walk(t.schema);
+  const ix = { tools, docs, docTokens, bm25: new Bm25(docTokens), valueWords };
   if (indexes.size > 16) indexes.clear();
   indexes.set(key, ix);
   return ix;
@@ -169,7 +183,10 @@ function rank(ctx: RouteContext, ix: Index): Ranked[] {
   const head = q.find((t) => !t.startsWith('{'));
   // Words no example knows ("sunset", "water bottle") are content: a tool that takes free text
   // ({text} in an example's input) is the one to hear them.
-  const unknown = q.filter((t) => !t.startsWith('{') && !ix.bm25.knows(t)).length;
+  const unknown = q.filter(
+    (t) => !t.startsWith('{') && !ix.bm25.knows(t) && !ix.valueWords.has(t),
+  ).length;
+  const quoted = ctx.x.found.some((f) => f.kind === 'text');
   const byTool = new Map<ToolInfo, { example: ToolExample; s: number }>();
   const said = new Set(q);
   ix.docs.forEach((d, i) => {
@@ -177,11 +194,14 @@ function rank(ctx: RouteContext, ix: Index): Ranked[] {
     // A change runs only when the message says it: the example's own verb must be there.
     const verb = own.find((t) => !t.startsWith('{'));
     const unsaid = d.tool.annotations.needsApproval && verb && !said.has(verb) ? 3 : 0;
+    // An example with a place for words ("{colour} {text} images") fits only when words are there.
+    const noWords = !unknown && !quoted && d.example.say.includes('{text}') ? 2 : 0;
     const s =
       ix.bm25.score(q, i) +
       0.5 * ix.bm25.coverage(q, i) +
       (head && own.includes(head) ? 1 : 0) -
-      unsaid;
+      unsaid -
+      noWords;
     const cur = byTool.get(d.tool);
     if (!cur || s > cur.s) byTool.set(d.tool, { example: d.example, s });
   });
