@@ -56,7 +56,7 @@ export async function searchAssets(deps: Services, q: HybridQuery) {
     (!contains || deps.text.contains(id, contains)) &&
     peopleOk(id);
 
-  const text = query ? (await deps.text.search(query, accept)).slice(0, POOL) : [];
+  const text = query ? await deps.text.search(query, accept, POOL) : [];
   const vector = like
     ? (
         await deps.vectors.search(

@@ -59,8 +59,14 @@ export interface TextHit {
 
 export class TextIndex {
   private docs = new Map<string, Doc>();
-  /** term → the assets that hold it (its document frequency is the set's size). */
-  private postings = new Map<string, Set<string>>();
+  /** Each asset's slot: its place in the score scratch and the length table (kept per id). */
+  private slotOf = new Map<string, number>();
+  private idAt: string[] = [];
+  private lenAt: number[] = [];
+  /** term → slot → weighted frequency (its document frequency is the map's size). */
+  private postings = new Map<string, Map<number, number>>();
+  /** Per-slot score accumulator, zeroed again after each query. */
+  private scratch = new Float64Array(0);
   private totalLen = 0;
   private watermark?: Date;
   private loaded?: Promise<void>;
@@ -113,10 +119,18 @@ export class TextIndex {
     add(a.tags.join(' '), FIELD_WEIGHT.tags);
     add(a.description, FIELD_WEIGHT.description);
     add(a.ocrText, FIELD_WEIGHT.ocr);
-    for (const t of tf.keys()) {
+    let slot = this.slotOf.get(a.id);
+    if (slot === undefined) {
+      slot = this.idAt.length;
+      this.slotOf.set(a.id, slot);
+      this.idAt.push(a.id);
+      this.lenAt.push(0);
+    }
+    this.lenAt[slot] = len;
+    for (const [t, f] of tf) {
       const p = this.postings.get(t);
-      if (p) p.add(a.id);
-      else this.postings.set(t, new Set([a.id]));
+      if (p) p.set(slot, f);
+      else this.postings.set(t, new Map([[slot, f]]));
     }
     this.totalLen += len;
     const text = [a.title, a.description, ...a.keywords, ...a.tags, a.ocrText]
@@ -128,9 +142,10 @@ export class TextIndex {
   private drop(id: string) {
     const old = this.docs.get(id);
     if (!old) return;
+    const slot = this.slotOf.get(id)!;
     for (const t of old.tf.keys()) {
       const p = this.postings.get(t);
-      p?.delete(id);
+      p?.delete(slot);
       if (p && !p.size) this.postings.delete(t);
     }
     this.totalLen -= old.len;
@@ -156,35 +171,100 @@ export class TextIndex {
     return squash(d.text).includes(squash(phrase));
   }
 
-  /** BM25 over every asset `accept` keeps, best first. */
-  async search(query: string, accept: (id: string) => boolean = () => true): Promise<TextHit[]> {
+  /**
+   * BM25 over every asset `accept` keeps, best first, at most `limit`. Scores accumulate per slot
+   * in a scratch array, term by term, and only an asset that would make the top `limit` is
+   * offered to `accept` (at 100k a common word touches most assets: no object per candidate).
+   */
+  async search(
+    query: string,
+    accept: (id: string) => boolean = () => true,
+    limit = Number.POSITIVE_INFINITY,
+  ): Promise<TextHit[]> {
     await this.ready();
     if (!this.opts.pollMs || Date.now() - this.lastPoll >= this.opts.pollMs) await this.catchUp();
     const q = [...new Set(terms(query))];
-    if (!q.length || !this.docs.size) return [];
+    if (!q.length || !this.docs.size || limit <= 0) return [];
     const n = this.docs.size;
     const avg = this.totalLen / n;
-    const idf = new Map(
-      q.map((t) => {
-        const df = this.postings.get(t)?.size ?? 0;
-        return [t, Math.log(1 + (n - df + 0.5) / (df + 0.5))] as const;
-      }),
-    );
-    const hits: TextHit[] = [];
-    const candidates = new Set<string>();
-    for (const t of q) for (const id of this.postings.get(t) ?? []) candidates.add(id);
-    for (const id of candidates) {
-      const d = this.docs.get(id)!;
-      let score = 0;
-      const matched: string[] = [];
-      for (const t of q) {
-        const f = d.tf.get(t);
-        if (!f) continue;
-        matched.push(t);
-        score += (idf.get(t)! * f * (K1 + 1)) / (f + K1 * (1 - B + (B * d.len) / avg));
-      }
-      if (score > 0 && accept(id)) hits.push({ id, score, matched });
+    if (this.scratch.length < this.idAt.length) {
+      this.scratch = new Float64Array(Math.ceil(this.idAt.length * 1.5) + 64);
     }
-    return hits.sort((a, b) => b.score - a.score);
+    const acc = this.scratch;
+    const lens = this.lenAt;
+    const touched: number[] = [];
+    for (const t of q) {
+      const posting = this.postings.get(t);
+      if (!posting) continue;
+      const idf = Math.log(1 + (n - posting.size + 0.5) / (posting.size + 0.5));
+      for (const [slot, f] of posting) {
+        if (acc[slot] === 0) touched.push(slot);
+        acc[slot]! += (idf * f * (K1 + 1)) / (f + K1 * (1 - B + (B * lens[slot]!) / avg));
+      }
+    }
+    // The best `limit` accepted: a min-heap of slots by score (ties: the lower slot first).
+    const heap: number[] = [];
+    const score = new Map<number, number>();
+    const worse = (a: number, b: number) =>
+      score.get(a)! < score.get(b)! || (score.get(a) === score.get(b) && a > b);
+    const up = (i: number) => {
+      while (i > 0) {
+        const p = (i - 1) >> 1;
+        if (!worse(heap[i]!, heap[p]!)) break;
+        [heap[i], heap[p]] = [heap[p]!, heap[i]!];
+        i = p;
+      }
+    };
+    const down = (i: number) => {
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < heap.length && worse(heap[l]!, heap[m]!)) m = l;
+        if (r < heap.length && worse(heap[r]!, heap[m]!)) m = r;
+        if (m === i) return;
+        [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+        i = m;
+      }
+    };
+    const all: number[] = [];
+    // Read every score first, so the scratch is clean for the next query even if `accept` throws.
+    const scores = touched.map((slot) => {
+      const s = acc[slot]!;
+      acc[slot] = 0;
+      return s;
+    });
+    for (let k = 0; k < touched.length; k++) {
+      const slot = touched[k]!;
+      const s = scores[k]!;
+      if (!(s > 0)) continue;
+      if (limit !== Number.POSITIVE_INFINITY && heap.length >= limit) {
+        const min = heap[0]!;
+        const ms = score.get(min)!;
+        if (s < ms || (s === ms && slot > min)) continue;
+      }
+      const id = this.idAt[slot]!;
+      if (!accept(id)) continue;
+      score.set(slot, s);
+      if (limit === Number.POSITIVE_INFINITY) {
+        all.push(slot);
+        continue;
+      }
+      if (heap.length < limit) {
+        heap.push(slot);
+        up(heap.length - 1);
+      } else {
+        score.delete(heap[0]!);
+        heap[0] = slot;
+        down(0);
+      }
+    }
+    const chosen = limit === Number.POSITIVE_INFINITY ? all : heap;
+    chosen.sort((a, b) => score.get(b)! - score.get(a)! || a - b);
+    return chosen.map((slot) => {
+      const id = this.idAt[slot]!;
+      const tf = this.docs.get(id)!.tf;
+      return { id, score: score.get(slot)!, matched: q.filter((t) => tf.has(t)) };
+    });
   }
 }
