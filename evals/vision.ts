@@ -75,6 +75,7 @@ async function main() {
     const fontErr: number[] = [];
     const contrastErr: number[] = [];
     const misses: string[] = [];
+    const disclaimerMisses: string[] = [];
     for (const [id, t] of Object.entries(truth.assets)) {
       if (!['en-US', 'de-DE', 'fr-FR'].includes(t.locale) || !t.layout.textLegible) continue;
       const a = await deps.assets.get(id);
@@ -100,6 +101,10 @@ async function main() {
       if (d && d.fontPx >= 10) {
         rows.disclaimer[1]!++;
         if (all.includes(squash(d.text))) rows.disclaimer[0]!++;
+        else if (disclaimerMisses.length < 12)
+          disclaimerMisses.push(
+            `${t.slug}: "${d.text}" (${d.fontPx} px, contrast ${d.contrast}) read as "${lines.map((l) => l.text).join(' / ')}"`,
+          );
       } else if (d) {
         rows.missingDisclaimer[1]!++;
         if (all.includes(squash(d.text))) rows.missingDisclaimer[0]!++;
@@ -115,6 +120,9 @@ async function main() {
       `logo found with IoU >= 0.9: ${logo.iou90}/${logo.drawn} (${pct(logo.iou90, logo.drawn)}; goal >= 95%); logo absent and reported missing: ${logo.missingRight}/${logo.missing}, found where there is none: ${logo.falseFound}`,
       `people or faces reported on the vector-art demo: ${peopleFound} of ${Object.keys(truth.assets).length} assets (goal: none)`,
       ...(misses.length ? ['first misses:', ...misses.map((m) => `  ${m}`)] : []),
+      ...(disclaimerMisses.length
+        ? ['disclaimers (>= 10 px) not read:', ...disclaimerMisses.map((m) => `  ${m}`)]
+        : []),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {

@@ -72,7 +72,7 @@ export async function searchAssets(deps: Services, q: HybridQuery) {
   let clip: { id: string; score: number }[] = [];
   if (space) {
     const v = await deps.clip.provider.text(space.clip, query);
-    const { hits } = await space.index.search(v, POOL, accept, allowed ? [...allowed] : undefined);
+    const { hits } = await space.index.search(v, POOL, accept, allowed);
     const best = hits[0]?.score ?? 0;
     const median = hits.length ? hits[Math.floor(hits.length / 2)]!.score : 0;
     clip = hits.filter((h) => h.score >= median + CLIP_BAND * (best - median));

@@ -6,6 +6,7 @@ import { isEmptySelection, resolveSelection, type Selection } from '../assets/se
 import type { Services } from '../core/deps.ts';
 import { AppError } from '../core/errors.ts';
 import { parseKey } from '../store/ids.ts';
+import type { Members } from '../store/listing-index.ts';
 import type { Asset } from '../store/models.ts';
 import { analyzeImage } from '../vision/analyze.ts';
 import { BUILTIN_MODEL, BUILTIN_PROVIDER, explainSimilarity } from '../vision/descriptor.ts';
@@ -57,11 +58,11 @@ export async function storeEmbedding(
 export async function selectionIds(
   deps: Services,
   selection: Selection | undefined,
-): Promise<{ allowed?: Set<string>; read: string[] }> {
+): Promise<{ allowed?: Members; read: string[] }> {
   if (!selection || isEmptySelection(selection)) return { read: [] };
   const r = await resolveSelection(selection, deps.names);
   return {
-    allowed: new Set((await deps.assets.matching(r.filter)).map((m) => m.id)),
+    allowed: await deps.assets.members(r.filter),
     read: r.read,
   };
 }
@@ -93,7 +94,7 @@ export async function similarAssets(deps: Services, q: SimilarQuery) {
     vector,
     Math.max(EXAMINED, q.limit),
     (id) => id !== self && (!allowed || allowed.has(id)),
-    allowed ? [...allowed] : undefined,
+    allowed,
   );
   const scores = hits.map((h) => h.score);
   const best = scores[0] ?? 0;

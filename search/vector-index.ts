@@ -249,18 +249,19 @@ export class VectorIndex {
     query: Float32Array,
     k: number,
     accept: (id: string) => boolean = () => true,
-    candidates?: readonly string[],
+    /** The only ids that can match (a filter's members), when the caller knows them. */
+    candidates?: readonly string[] | { readonly size: number; ids(): readonly string[] },
   ): Promise<{ hits: VectorHit[]; searched: number; exact: boolean }> {
     await this.ready();
     if (!this.opts.pollMs || Date.now() - this.lastPoll >= this.opts.pollMs) await this.catchUp();
     const size = this.keys.size;
     if (!size) return { hits: [], searched: 0, exact: true };
     if (size <= EXACT_BELOW) {
-      const pool = [...(candidates ?? this.keys.keys())].filter(accept);
+      const pool = [...(candidates ? idsOf(candidates) : this.keys.keys())].filter(accept);
       return { hits: this.exact(query, k, pool), searched: pool.length, exact: true };
     }
-    if (candidates && candidates.length <= size / 20) {
-      const pool = candidates.filter(accept);
+    if (candidates && sizeOf(candidates) <= size / 20) {
+      const pool = idsOf(candidates).filter(accept);
       return { hits: this.exact(query, k, pool), searched: pool.length, exact: true };
     }
     let want = Math.min(size, Math.max(k * 4, 32));
@@ -336,3 +337,7 @@ export class VectorIndex {
     await this.save();
   }
 }
+
+type Candidates = readonly string[] | { readonly size: number; ids(): readonly string[] };
+const sizeOf = (c: Candidates) => ('ids' in c ? c.size : c.length);
+const idsOf = (c: Candidates): readonly string[] => ('ids' in c ? c.ids() : c);

@@ -2,7 +2,7 @@ import type { Surreal } from 'surrealdb';
 import { z } from 'zod';
 import { AppError } from '../core/errors.ts';
 import { keyOf, newId, opt, rid, zKey, zTime } from './ids.ts';
-import type { Listed, ListFilter, ListingIndex, ListPage } from './listing-index.ts';
+import type { Listed, ListFilter, ListingIndex, ListPage, Members } from './listing-index.ts';
 import {
   type Asset,
   AssetKind,
@@ -240,6 +240,11 @@ export class AssetsRepository {
 
   count(filter: AssetFilter = {}): Promise<number> {
     return this.listing.count(filter);
+  }
+
+  /** Membership of a filter (a bit test per id, the exact size), for searches within filters. */
+  members(filter: AssetFilter): Promise<Members> {
+    return this.listing.members(filter);
   }
 
   /** Every asset matching the filter, newest first: what a bulk change by description covers. */

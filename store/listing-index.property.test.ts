@@ -255,6 +255,13 @@ describe.each(STORES)('listing on %s matches an in-memory oracle', (store) => {
       const want = oracle(gens, f);
       expect(seen, JSON.stringify(f)).toEqual(want);
       expect(total).toBe(want.length);
+      // Membership (what searches within filters test against) agrees with the list.
+      const members = await deps.assets.members(f);
+      expect(members.size).toBe(want.length);
+      expect(members.ids()).toEqual(want);
+      const inside = new Set(want);
+      for (const g of gens) expect(members.has(g.id!), g.id).toBe(inside.has(g.id!));
+      expect(members.has('not-an-asset')).toBe(false);
     }
   }, 120_000);
 

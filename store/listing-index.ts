@@ -63,6 +63,12 @@ export interface ListFilter {
   warmth?: Warmth;
 }
 
+export interface Members {
+  readonly size: number;
+  has(id: string): boolean;
+  ids(): string[];
+}
+
 export interface ListPage {
   items: Listed[];
   total: number;
@@ -261,6 +267,27 @@ export class ListingIndex {
       if (key.startsWith('locale:') && list[0]?.locale) out.push(list[0].locale);
     }
     return out.sort();
+  }
+
+  /**
+   * Membership of a filter without listing it: `has` is a bit test, `size` the exact total, and
+   * `ids()` lists the members newest first only when asked (a search that filters 100k assets by
+   * status tests each candidate instead of building a set of 33k ids).
+   */
+  async members(filter: ListFilter): Promise<Members> {
+    await this.fresh();
+    const plan = this.plan(filter);
+    const bits = plan.bits();
+    const total = plan.total();
+    return {
+      size: total,
+      has: (id) => {
+        if (!bits) return this.byId.has(id);
+        const slot = this.slotOf.get(id);
+        return slot !== undefined && this.byId.has(id) && bits.has(slot);
+      },
+      ids: () => walk(plan.driver, undefined, plan.hits, Number.POSITIVE_INFINITY).map((e) => e.id),
+    };
   }
 
   async count(filter: ListFilter = {}): Promise<number> {
@@ -492,7 +519,13 @@ export class ListingIndex {
    * field's lists newest first, keeping the entries in the intersection: no entry outside the
    * page is touched.
    */
-  private plan(f: ListFilter): { driver: Entry[][]; hits: Bitset | null; total: () => number } {
+  private plan(f: ListFilter): {
+    driver: Entry[][];
+    hits: Bitset | null;
+    total: () => number;
+    /** Every match as a bit set; null when the filter is empty (everything matches). */
+    bits: () => Bitset | null;
+  } {
     const fields: { size: number; lists: Entry[][]; bits: () => Bitset }[] = [];
     const field = (name: string, values: readonly string[] | undefined) => {
       if (!values) return;
@@ -531,19 +564,27 @@ export class ListingIndex {
       fields.push({ size: hits.list.length, lists: [hits.list], bits: () => hits.bits });
     }
     if (!fields.length) {
-      return { driver: [this.entries], hits: null, total: () => this.entries.length };
+      return {
+        driver: [this.entries],
+        hits: null,
+        total: () => this.entries.length,
+        bits: () => null,
+      };
     }
     let best = 0;
     for (let i = 1; i < fields.length; i++) if (fields[i]!.size < fields[best]!.size) best = i;
     const driver = fields[best]!.lists;
     if (fields.length === 1) {
       // One list: its length. Several (a group, several campaigns): an entry may be in two.
-      if (driver.length === 1) return { driver, hits: null, total: () => driver[0]!.length };
-      const bits = fields[0]!.bits();
-      return { driver, hits: null, total: () => bits.size() };
+      const only = fields[0]!;
+      if (driver.length === 1) {
+        return { driver, hits: null, total: () => driver[0]!.length, bits: () => only.bits() };
+      }
+      const bits = only.bits();
+      return { driver, hits: null, total: () => bits.size(), bits: () => bits };
     }
     const hits = Bitset.intersection(fields.map((x) => x.bits()));
-    return { driver, hits, total: () => hits.size() };
+    return { driver, hits, total: () => hits.size(), bits: () => hits };
   }
 
   /** The slots of these entries as a bit set sized for every slot given out so far. */
