@@ -1,26 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { curator } from '../test/cli.ts';
 import { loadClip } from '../vision/clip.ts';
 import { writeTinyClip } from '../vision/tiny-clip.ts';
 import { pull } from './models.ts';
-
-const BIN = path.resolve(import.meta.dirname, '../bin/curator.js');
-
-function curator(args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { env: { ...process.env, ...env }, timeout: 60_000 },
-      (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 // A local stand-in for the hub: /<owner>/<name>/resolve/<revision>/<file>, as huggingface.co serves.
 let dir: string;
