@@ -22,27 +22,6 @@ async function banner(
 }
 
 describe('OCR', () => {
-  it('keeps the two rows of a wrapped disclaimer apart and in reading order under a big headline', async () => {
-    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="628">
-      <rect width="100%" height="100%" fill="#ffffff"/>
-      <text x="60" y="220" font-family="sans-serif" font-size="120" font-weight="bold" fill="#111">Big news</text>
-      <text x="60" y="556" font-family="sans-serif" font-size="22" fill="#111">Gift set prices valid until 28 Nov 2026. Exclusions apply. See</text>
-      <text x="60" y="586" font-family="sans-serif" font-size="22" fill="#111">northpeak.example for details.</text>
-    </svg>`;
-    const data = await sharp(Buffer.from(svg)).png().toBuffer();
-    const lines = await readText(data, { width: 1200, height: 628 });
-    const all = squash(lines.map((l) => l.text).join(' '));
-    // (the library's own line grouping merged both rows into one line, second row first)
-    expect(all).toContain(
-      squash(
-        'Gift set prices valid until 28 Nov 2026. Exclusions apply. See northpeak.example for details.',
-      ),
-    );
-    const rows = lines.filter((l) => /gift set|northpeak/i.test(l.text));
-    expect(rows).toHaveLength(2);
-    expect(rows[0]!.box.y).toBeLessThan(rows[1]!.box.y);
-  }, 60_000);
-
   it("reads a generated banner's headline and disclaimer, with line heights near the drawn size", async () => {
     const b = await banner('Summer Sale Days', 80, 'Offer ends 31 August, terms apply', 22);
     const lines = await readText(b.data, b);

@@ -11,7 +11,7 @@ import { uprightOnWhite } from './decode.ts';
 
 export type { OcrLine, OcrResult } from '../store/models.ts';
 
-export const OCR_MODEL = 'paddleocr-ppocrv4@ocr-node-2';
+export const OCR_MODEL = 'paddleocr-ppocrv4@ocr-node-1';
 const OCR_MAX_SIDE = 1600;
 
 interface Engine {
@@ -20,47 +20,11 @@ interface Engine {
 
 let engine: Promise<Engine> | undefined;
 
-interface Box {
-  box: number[][];
-}
-interface Models {
-  Detection: { create(o: object): Promise<{ run(image: unknown): Promise<Box[]> }> };
-  Recognition: {
-    create(
-      o: object,
-    ): Promise<{ run(lines: Box[]): Promise<Awaited<ReturnType<Engine['detect']>>> }>;
-  };
-}
-
 async function load(): Promise<Engine> {
-  // Importing the package registers its node backend (onnxruntime-node, sharp, the models).
   const { default: Ocr } = await import('@gutenye/ocr-node');
-  // Its `detect` joins every box whose midline is within half the image's *average* box height
-  // into one line, so under a big headline the two rows of a wrapped disclaimer came back as one
-  // line, in the wrong order. Each detected box is recognised on its own here instead, and the
-  // lines are put in reading order below. The models module is not in the package's exports map,
-  // so it is imported by file (the same module instance the package itself uses).
-  try {
-    const base = import.meta.resolve('@gutenye/ocr-common');
-    const { Detection, Recognition } = (await import(
-      new URL('./models/index.js', base).href
-    )) as Models;
-    const [detection, recognition] = await Promise.all([
-      Detection.create({}),
-      Recognition.create({}),
-    ]);
-    return {
-      detect: async (image) => {
-        const out: Awaited<ReturnType<Engine['detect']>> = [];
-        for (const line of await detection.run(image)) out.push(...(await recognition.run([line])));
-        return out;
-      },
-    };
-  } catch {
-    const ocr = await Ocr.create();
-    // The package's types say a path; it hands the input to sharp, which takes bytes as well.
-    return { detect: (image) => ocr.detect(image as unknown as string) };
-  }
+  const ocr = await Ocr.create();
+  // The package's types say a path; it hands the input to sharp, which takes bytes as well.
+  return { detect: (image) => ocr.detect(image as unknown as string) };
 }
 
 /** Lines below this confidence are noise (textures read as letters). */
@@ -80,69 +44,45 @@ export async function readText(
   const input = await uprightOnWhite(data, size, scale).image.png().toBuffer();
   const raw = await ocr.detect(input);
   const grey = await sharp(input).greyscale().raw().toBuffer({ resolveWithObject: true });
-  return readingOrder(
-    raw.flatMap((l) => {
-      const text = dropEchoes(l.text.trim());
-      if (!text || l.mean < MIN_CONFIDENCE || !l.box?.length) return [];
-      const xs = l.box.map((p) => p[0]!);
-      const ys = l.box.map((p) => p[1]!);
-      const box = {
-        x: Math.max(0, Math.floor(Math.min(...xs))),
-        y: Math.max(0, Math.floor(Math.min(...ys))),
-        x2: Math.min(grey.info.width, Math.ceil(Math.max(...xs))),
-        y2: Math.min(grey.info.height, Math.ceil(Math.max(...ys))),
-      };
-      // Detection boxes can clip ascenders and descenders: measure the ink a little beyond them.
-      const pad = Math.round((box.y2 - box.y) * 0.25);
-      const ink = inkOf(grey.data, grey.info.width, {
-        ...box,
-        y: Math.max(0, box.y - pad),
-        y2: Math.min(grey.info.height, box.y2 + pad),
-      });
-      const r = (v: number) => Math.round(v);
-      // Capitals and ascenders reach ~0.73 of the font size above the baseline; descenders
-      // (g, j, p, q, y, commas) add ~0.22 below it.
-      const descends = /[gjpqy,;]/.test(text);
-      const fontPx = ink.height / (descends ? 0.95 : 0.73) / scale;
-      return [
-        {
-          text,
-          confidence: Math.round(l.mean * 1000) / 1000,
-          box: {
-            x: r(box.x / scale),
-            y: r(box.y / scale),
-            width: r((box.x2 - box.x) / scale),
-            height: r((box.y2 - box.y) / scale),
-          },
-          heightPx: r((box.y2 - box.y) / scale),
-          fontPx: Math.max(1, r(fontPx)),
-          contrast: ink.contrast,
+  return raw.flatMap((l) => {
+    const text = dropEchoes(l.text.trim());
+    if (!text || l.mean < MIN_CONFIDENCE || !l.box?.length) return [];
+    const xs = l.box.map((p) => p[0]!);
+    const ys = l.box.map((p) => p[1]!);
+    const box = {
+      x: Math.max(0, Math.floor(Math.min(...xs))),
+      y: Math.max(0, Math.floor(Math.min(...ys))),
+      x2: Math.min(grey.info.width, Math.ceil(Math.max(...xs))),
+      y2: Math.min(grey.info.height, Math.ceil(Math.max(...ys))),
+    };
+    // Detection boxes can clip ascenders and descenders: measure the ink a little beyond them.
+    const pad = Math.round((box.y2 - box.y) * 0.25);
+    const ink = inkOf(grey.data, grey.info.width, {
+      ...box,
+      y: Math.max(0, box.y - pad),
+      y2: Math.min(grey.info.height, box.y2 + pad),
+    });
+    const r = (v: number) => Math.round(v);
+    // Capitals and ascenders reach ~0.73 of the font size above the baseline; descenders
+    // (g, j, p, q, y, commas) add ~0.22 below it.
+    const descends = /[gjpqy,;]/.test(text);
+    const fontPx = ink.height / (descends ? 0.95 : 0.73) / scale;
+    return [
+      {
+        text,
+        confidence: Math.round(l.mean * 1000) / 1000,
+        box: {
+          x: r(box.x / scale),
+          y: r(box.y / scale),
+          width: r((box.x2 - box.x) / scale),
+          height: r((box.y2 - box.y) / scale),
         },
-      ];
-    }),
-  );
-}
-
-/**
- * Lines in reading order: top to bottom, and left to right within a row. The detector's order is
- * not that (a wrapped disclaimer came back second line first), and the joined text is what search
- * and the disclaimer checks read. Two lines share a row when their vertical middles are closer
- * than half the shorter one's height.
- */
-export function readingOrder<T extends { box: { x: number; y: number; height: number } }>(
-  lines: T[],
-): T[] {
-  const mid = (l: T) => l.box.y + l.box.height / 2;
-  const byTop = [...lines].sort((a, b) => mid(a) - mid(b));
-  const rows: T[][] = [];
-  for (const l of byTop) {
-    const row = rows.at(-1);
-    const last = row?.at(-1);
-    if (row && last && Math.abs(mid(l) - mid(last)) < Math.min(l.box.height, last.box.height) / 2) {
-      row.push(l);
-    } else rows.push([l]);
-  }
-  return rows.flatMap((r) => r.sort((a, b) => a.box.x - b.box.x));
+        heightPx: r((box.y2 - box.y) / scale),
+        fontPx: Math.max(1, r(fontPx)),
+        contrast: ink.contrast,
+      },
+    ];
+  });
 }
 
 /**
