@@ -30,18 +30,39 @@ export function selectModel(
   config: Config,
   opts: { tools: readonly AnyTool[]; retry?: RetryOptions; log?: Logger },
 ): ModelChoice {
-  const { apiKey, baseUrl, model } = config.llm;
+  const { baseUrl, model } = config.llm;
   const onRetry = opts.log
     ? (i: { attempt: number; delayMs: number; kind: string; status?: number }) =>
         opts.log?.warn(i, 'model call failed; retrying')
     : undefined;
+  if (baseUrl && !model) {
+    throw new AppError(
+      'config',
+      'OPENAI_BASE_URL is set, so OPENAI_MODEL must name a model that server serves (e.g. "llama3.1")',
+    );
+  }
+  const remote = remoteModel(config.llm, model);
+  if (remote) return { ...remote, model: withRetries(remote.model, opts.retry, onRetry) };
+  return {
+    model: createOfflinePlanner({ tools: opts.tools }),
+    id: 'offline-planner',
+    kind: 'offline',
+  };
+}
+
+/**
+ * The configured remote model named `name`: an OpenAI-compatible server over Chat Completions when
+ * OPENAI_BASE_URL is set (it needs a name), else OpenAI's Responses API with OPENAI_API_KEY (the
+ * default model when unnamed); null when neither is configured. The agent and the vision caption
+ * both choose through this.
+ */
+export function remoteModel(
+  llm: Pick<Config['llm'], 'apiKey' | 'baseUrl'>,
+  name: string | undefined,
+): { model: LanguageModelV4; id: string; kind: 'openai' | 'openai-compatible' } | null {
+  const { apiKey, baseUrl } = llm;
   if (baseUrl) {
-    if (!model) {
-      throw new AppError(
-        'config',
-        'OPENAI_BASE_URL is set, so OPENAI_MODEL must name a model that server serves (e.g. "llama3.1")',
-      );
-    }
+    if (!name) return null;
     // Local servers usually ignore the key, but the client insists on sending one.
     const provider = createOpenAI({
       baseURL: baseUrl,
@@ -49,26 +70,18 @@ export function selectModel(
       name: 'openai-compatible',
     });
     return {
-      model: withRetries(provider.chat(model), opts.retry, onRetry),
-      id: `openai-compatible:${model}`,
+      model: provider.chat(name),
+      id: `openai-compatible:${name}`,
       kind: 'openai-compatible',
     };
   }
   if (apiKey) {
-    const id = model ?? DEFAULT_OPENAI_MODEL;
+    const id = name ?? DEFAULT_OPENAI_MODEL;
     // The base URL is explicit so a stray empty OPENAI_BASE_URL in the environment cannot leak in.
     const provider = createOpenAI({ baseURL: OPENAI_API_URL, apiKey });
-    return {
-      model: withRetries(provider.responses(id), opts.retry, onRetry),
-      id: `openai:${id}`,
-      kind: 'openai',
-    };
+    return { model: provider.responses(id), id: `openai:${id}`, kind: 'openai' };
   }
-  return {
-    model: createOfflinePlanner({ tools: opts.tools }),
-    id: 'offline-planner',
-    kind: 'offline',
-  };
+  return null;
 }
 
 /** The id TurnResult reports for a model handed in directly (tests, benchmarks, other surfaces). */

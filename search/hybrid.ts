@@ -8,7 +8,7 @@ import type { Selection } from '../assets/selection.ts';
 import type { Services } from '../core/deps.ts';
 import { AppError } from '../core/errors.ts';
 import { parseKey } from '../store/ids.ts';
-import { assetVector, selectionIds } from './similar.ts';
+import { adaptiveCutoff, assetVector, selectionIds } from './similar.ts';
 import { terms } from './text-index.ts';
 
 /** Reciprocal rank fusion's constant: ranks beyond ~60 weigh little. */
@@ -73,9 +73,11 @@ export async function searchAssets(deps: Services, q: HybridQuery) {
   if (space) {
     const v = await deps.clip.provider.text(space.clip, query);
     const { hits } = await space.index.search(v, POOL, accept, allowed);
-    const best = hits[0]?.score ?? 0;
-    const median = hits.length ? hits[Math.floor(hits.length / 2)]!.score : 0;
-    clip = hits.filter((h) => h.score >= median + CLIP_BAND * (best - median));
+    const { cutoff } = adaptiveCutoff(
+      hits.map((h) => h.score),
+      CLIP_BAND,
+    );
+    clip = hits.filter((h) => h.score >= cutoff);
   }
   // Only "text contains" (or only filters): every match, newest first, is the list.
   const plainMatches =

@@ -54,6 +54,16 @@ export async function storeEmbedding(
   return a.embedding;
 }
 
+/**
+ * A cut-off that adapts to one query's scores (best first): a share `band` of the way from their
+ * median, what is typical for this query here, to the best one, and never below `floor`.
+ */
+export function adaptiveCutoff(scores: readonly number[], band: number, floor = -1) {
+  const best = scores[0] ?? 0;
+  const median = scores.length ? scores[Math.floor(scores.length / 2)]! : 0;
+  return { best, median, cutoff: Math.max(floor, median + band * (best - median)) };
+}
+
 /** The ids a selection of list filters covers, and how it was read; none for no filter. */
 export async function selectionIds(
   deps: Services,
@@ -97,9 +107,7 @@ export async function similarAssets(deps: Services, q: SimilarQuery) {
     allowed,
   );
   const scores = hits.map((h) => h.score);
-  const best = scores[0] ?? 0;
-  const median = scores.length ? scores[Math.floor(scores.length / 2)]! : 0;
-  const cutoff = Math.max(SIMILARITY_FLOOR, median + BAND * (best - median));
+  const { best, median, cutoff } = adaptiveCutoff(scores, BAND, SIMILARITY_FLOOR);
   const kept = hits.filter((h) => h.score >= cutoff);
   const shown = kept.slice(0, q.limit);
 

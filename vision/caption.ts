@@ -2,11 +2,10 @@
 // OpenAI-compatible server such as a local llava), as structured output checked with zod. It runs
 // only when a model is configured and VISION_CAPTION is not off: the picture leaves the machine
 // for OpenAI, so `off` keeps a library local. The picture is shrunk first (it costs tokens).
-import { createOpenAI } from '@ai-sdk/openai';
 import { generateText, type LanguageModel, Output } from 'ai';
 import sharp from 'sharp';
 import { z } from 'zod';
-import { DEFAULT_OPENAI_MODEL, OPENAI_API_URL } from '../agent/model.ts';
+import { remoteModel } from '../agent/model.ts';
 import type { Config } from '../core/config.ts';
 import { AppError } from '../core/errors.ts';
 
@@ -32,21 +31,9 @@ export interface CaptionModel {
 
 /** The configured captioning model, or null when there is none (or VISION_CAPTION=off). */
 export function captionModel(config: Config): CaptionModel | null {
-  const { apiKey, baseUrl, model } = config.llm;
-  const mode = config.vision.caption;
-  if (mode === 'off') return null;
-  const name = config.vision.captionModel ?? model;
-  if (baseUrl) {
-    if (!name) return null;
-    const provider = createOpenAI({ baseURL: baseUrl, apiKey: apiKey ?? 'unused' });
-    return { model: provider.chat(name), id: `openai-compatible:${name}` };
-  }
-  if (apiKey) {
-    const id = name ?? DEFAULT_OPENAI_MODEL;
-    const provider = createOpenAI({ baseURL: OPENAI_API_URL, apiKey });
-    return { model: provider.responses(id), id: `openai:${id}` };
-  }
-  return null;
+  if (config.vision.caption === 'off') return null;
+  const m = remoteModel(config.llm, config.vision.captionModel ?? config.llm.model);
+  return m && { model: m.model, id: m.id };
 }
 
 export async function captionImage(

@@ -4,6 +4,7 @@
 // rest, so the answer is the same as over MCP or in chat.
 import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { SELECTION_KEYS } from '../assets/selection.ts';
 import type { Deps } from '../core/deps.ts';
 import { AppError } from '../core/errors.ts';
 import { invokeTool } from '../tools/define-tool.ts';
@@ -11,21 +12,8 @@ import { findSimilar } from '../tools/find-similar.ts';
 
 /** The upload limit: the largest image find-similar takes (its base64 argument is ~14 MB). */
 export const SIMILAR_UPLOAD_BYTES = 10 * 1024 * 1024;
-const FIELDS = [
-  'image',
-  'assetId',
-  'limit',
-  'campaign',
-  'channel',
-  'status',
-  'orientation',
-  'kind',
-  'locale',
-  'colour',
-  'maxDeltaE',
-  'minCoverage',
-  'warmth',
-];
+/** The form fields: the image (or an asset id), the page size, and the list filters. */
+const FIELDS: string[] = ['image', 'assetId', 'limit', ...SELECTION_KEYS];
 const NUMBERS = new Set(['limit', 'maxDeltaE', 'minCoverage']);
 
 export function mountSimilar(app: Hono, deps: Deps): void {
