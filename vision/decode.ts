@@ -194,16 +194,16 @@ export const rawInput = (img: RawImage) =>
   });
 
 /**
- * The image upright (EXIF orientation applied), flattened on white and scaled by `scale` (at most
- * 1): what the model steps (OCR, logo, people) read. Chain the output format on `image`.
+ * The image upright (EXIF orientation applied), flattened on white and scaled by `scale`: what the
+ * model steps (OCR, logo, people) read. Chain the output format on `image`.
  */
 export function uprightOnWhite(
   data: Buffer,
   size: { width: number; height: number },
   scale: number,
 ): { image: Sharp; width: number; height: number } {
-  const width = Math.max(1, Math.round(size.width * Math.min(1, scale)));
-  const height = Math.max(1, Math.round(size.height * Math.min(1, scale)));
+  const width = Math.max(1, Math.round(size.width * scale));
+  const height = Math.max(1, Math.round(size.height * scale));
   const image = sharp(data, { limitInputPixels: false })
     .rotate()
     .flatten({ background: '#ffffff' })
