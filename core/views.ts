@@ -77,6 +77,10 @@ export const View = z.discriminatedUnion('kind', [
     columns: z.array(z.string()),
     rows: z.array(z.array(Cell)),
     total: z.number().optional(),
+    /** How the request was read ("campaign Spring Launch", "last month: 2026-04-01 to …"). */
+    read: z.array(z.string()).default([]),
+    /** The method and its caveats, for numbers a person will judge. */
+    note: z.string().optional(),
   }),
   z.object({ kind: z.literal('pending'), action: PendingAction }),
   z.object({ kind: z.literal('text'), text: z.string() }),
@@ -172,10 +176,12 @@ export function viewText(view: View, opts: TextOptions = {}): string {
               ? num(c)
               : c;
       const lines = v.title ? [`${v.title}:`] : [];
+      if (v.read.length) lines.push(`Read as: ${v.read.join('; ')}.`);
       lines.push(v.columns.join(' | '));
       for (const r of v.rows) lines.push(r.map(cell).join(' | '));
       if (v.total !== undefined && v.total > v.rows.length)
         lines.push(`(${v.rows.length} of ${v.total} rows)`);
+      if (v.note) lines.push(`Note: ${v.note.replace(/\.$/, '')}.`);
       return lines.join('\n');
     }
     case 'pending':

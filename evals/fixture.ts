@@ -3,7 +3,13 @@
 // Ids are derived from each asset's key, so cases can name assets as {{key}} and stay stable.
 import { createHash } from 'node:crypto';
 import type { Deps } from '../core/deps.ts';
-import type { AssetKind, AssetStatus, Orientation, PaletteColor } from '../store/models.ts';
+import type {
+  AssetKind,
+  AssetStatus,
+  Orientation,
+  PaletteColor,
+  PerfDaily,
+} from '../store/models.ts';
 import { BUILTIN_MODEL, BUILTIN_PROVIDER, builtinDescriptor } from '../vision/descriptor.ts';
 
 export interface FixtureAsset {
@@ -470,6 +476,41 @@ export const PLACEMENTS = [
   },
 ];
 
+/** Each placement's daily impressions, CTR and CVR over its campaign's flight (no noise). */
+const PERFORMANCE: Record<string, { impressions: number; ctr: number; cvr: number }> = {
+  'pl-spring-story-de': { impressions: 3000, ctr: 0.006, cvr: 0.02 },
+  'pl-spring-story-us': { impressions: 9000, ctr: 0.008, cvr: 0.03 },
+  'pl-summer-story': { impressions: 8000, ctr: 0.007, cvr: 0.025 },
+  'pl-summer-leader': { impressions: 20000, ctr: 0.0015, cvr: 0.01 },
+  'pl-holiday-feed': { impressions: 7000, ctr: 0.011, cvr: 0.035 },
+};
+
+/** Daily rows for every placement over its campaign's flight: what the performance tools read. */
+export function performanceRows(): PerfDaily[] {
+  const rows: PerfDaily[] = [];
+  for (const p of PLACEMENTS) {
+    const c = CAMPAIGNS.find((x) => x.id === p.campaign)!;
+    const f = PERFORMANCE[p.id]!;
+    const clicks = Math.round(f.impressions * f.ctr);
+    // Conversions spread so that their running total stays the rate's (whole numbers per day).
+    let done = 0;
+    for (let d = Date.parse(c.startDate), i = 1; d <= Date.parse(c.endDate); d += 86_400_000, i++) {
+      const conversions = Math.round(i * clicks * f.cvr) - done;
+      done += conversions;
+      rows.push({
+        placement: p.id,
+        day: new Date(d).toISOString().slice(0, 10),
+        impressions: f.impressions,
+        clicks,
+        conversions,
+        spend: Math.round(f.impressions * 0.6) / 100,
+        revenue: conversions * 60,
+      });
+    }
+  }
+  return rows;
+}
+
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 
 /** A stable id in the shape of newId() (16 base32 characters), with a digit so it reads as an id. */
@@ -537,6 +578,7 @@ export async function seedLibrary(deps: Deps): Promise<SeededLibrary> {
   for (const p of PLACEMENTS) {
     await deps.catalog.upsertPlacement({ ...p, asset: ids[p.asset]! });
   }
+  await deps.performance.upsertDaily(performanceRows());
   return { ids };
 }
 

@@ -12,6 +12,9 @@ const Totals = z.object({
   spend: z.number(),
   revenue: z.number(),
   days: z.number(),
+  /** First and last day with a row in the window, YYYY-MM-DD. */
+  first: z.string(),
+  last: z.string(),
 });
 export type PlacementTotals = z.infer<typeof Totals>;
 
@@ -39,6 +42,25 @@ export class PerformanceRepository {
     return rows.length;
   }
 
+  /** A platform's ad or creative id → placement id, for one source ("meta", "cm360"). */
+  async mappings(source: string): Promise<Map<string, string>> {
+    const [rows] = await this.db.query<[unknown[]]>(
+      'SELECT external, placement FROM perf_mapping WHERE source = $source',
+      { source },
+    );
+    const parsed = z.object({ external: z.string(), placement: zKey }).array().parse(rows);
+    return new Map(parsed.map((r) => [r.external, r.placement]));
+  }
+
+  async putMappings(source: string, pairs: readonly { external: string; placement: string }[]) {
+    for (const p of pairs) {
+      await this.db.query(
+        'UPSERT perf_mapping:[$source, $external] CONTENT { source: $source, external: $external, placement: $placement }',
+        { source, external: p.external, placement: rid('placement', p.placement) },
+      );
+    }
+  }
+
   async count(): Promise<number> {
     const [rows] = await this.db.query<[{ n: number }[]]>(
       'SELECT count() AS n FROM perf_daily GROUP ALL',
@@ -46,16 +68,27 @@ export class PerformanceRepository {
     return rows?.[0]?.n ?? 0;
   }
 
-  async totalsByPlacement(filter: { from?: string; to?: string } = {}): Promise<PlacementTotals[]> {
+  /**
+   * Sums per placement over the window (inclusive days), for the given placements or all of them.
+   * The placement filter is served by the (placement, day) index.
+   */
+  async totalsByPlacement(
+    filter: { from?: string; to?: string; placements?: readonly string[] } = {},
+  ): Promise<PlacementTotals[]> {
     const parts: string[] = [];
+    const vars: Record<string, unknown> = { from: filter.from, to: filter.to };
+    if (filter.placements) {
+      parts.push('placement IN $placements');
+      vars.placements = filter.placements.map((p) => rid('placement', p));
+    }
     if (filter.from) parts.push('day >= $from');
     if (filter.to) parts.push('day <= $to');
     const [rows] = await this.db.query<[unknown[]]>(
       `SELECT placement, math::sum(impressions) AS impressions, math::sum(clicks) AS clicks,
          math::sum(conversions) AS conversions, math::sum(spend) AS spend, math::sum(revenue) AS revenue,
-         count() AS days
+         count() AS days, array::min(array::group(day)) AS first, array::max(array::group(day)) AS last
        FROM perf_daily ${parts.length ? `WHERE ${parts.join(' AND ')}` : ''} GROUP BY placement`,
-      filter,
+      vars,
     );
     return Totals.array().parse(rows);
   }

@@ -52,6 +52,11 @@ export interface ToolExample {
 
 /** How a tool takes part in a plan of several calls. */
 export interface ToolPlan {
+  /**
+   * Kinds of words a message must hold for this tool to fit ('metric': words about performance,
+   * "best-performing", "CTR"): "which hero images are approved" is a list, not a ranking.
+   */
+  needs?: string[];
   /** When no asset id is given but the message describes assets, list them first with this tool. */
   targetsFrom?: string;
   /** After the call, call this tool again for related assets when the message asks for them. */

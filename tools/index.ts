@@ -9,6 +9,7 @@ import { getAsset } from './get-asset.ts';
 import { listAssets } from './list-assets.ts';
 import { searchAssets } from './search-assets.ts';
 import { setAssetStatus } from './set-asset-status.ts';
+import { topPerformers } from './top-performers.ts';
 import { undoAction } from './undo-action.ts';
 import { updateAssetMetadata } from './update-asset-metadata.ts';
 
@@ -19,6 +20,7 @@ export const catalog: readonly AnyTool[] = [
   findSimilar,
   findDuplicates,
   describeAsset,
+  topPerformers,
   setAssetStatus,
   updateAssetMetadata,
   assetHistory,

@@ -116,7 +116,7 @@ const metric: Extractor = {
   fields: /^(?:metric|metrics|kpi|sortBy|orderBy|rankBy|performance)$/i,
   find: ({ lower }) => {
     const m =
-      /\b(?:best|top|worst|highest|lowest|strongest|weakest)[ -](?:performing|converting|selling)\b|\b(?:best|worst)[ -]performers?\b|\bperform(?:ance|ing|ed|s)?\b|\b(?:ctr|cpa|cpc|cpm|roas|roi|click[- ]through(?: rate)?|conversions?|conversion rate|engagement|impressions|clicks)\b/.exec(
+      /\b(?:best|top|worst|highest|lowest|strongest|weakest)[ -](?:performing|converting|selling)\b|\b(?:best|worst|top)[ -]performers?\b|\bperform(?:ance|ing|ed|ers?|s)?\b|\bconvert(?:s|ing|ed)?\b|\b(?:ctr|cpa|cpc|cpm|roas|roi|click[- ]through(?: rate)?|conversions?|conversion rate|engagement|impressions|clicks)\b/.exec(
         lower,
       );
     return m

@@ -214,6 +214,7 @@ function rank(ctx: RouteContext, ix: Index): Ranked[] {
     if (unknown && s > 0 && takesText(tool)) score += Math.min(2, unknown);
     const via = fill.missing.length ? targetsFromList(ctx, tool, fill) : undefined;
     if (fill.missing.length && !via) score -= 3;
+    if (tool.plan?.needs?.some((kind) => !ctx.x.byKind.get(kind)?.found.length)) score -= 4;
     for (const kind of ctx.x.byKind.keys()) {
       if (fill.consumed.has(kind) || via?.fill.consumed.has(kind)) score += 0.3;
       // The message names assets the tool cannot take: it is about those assets.

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { AssetSummary } from '../assets/cards.ts';
+import { views } from '../core/views.ts';
+import { METRIC_NAMES, METRICS, topPerformers as top } from '../insights/top-performers.ts';
+import { defineTool } from './define-tool.ts';
+
+const Interval = z.object({ value: z.number(), low: z.number(), high: z.number() });
+const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day, YYYY-MM-DD');
+
+export const TopPerformersResult = z.object({
+  metric: z.enum(METRICS),
+  worst: z.boolean(),
+  unit: z.enum(['master', 'asset']),
+  window: z.object({
+    from: z.string(),
+    to: z.string(),
+    label: z.string(),
+    asOf: z.string(),
+    asOfSource: z.string(),
+    live: z.boolean(),
+  }),
+  items: z.array(
+    z.object({
+      rank: z.number(),
+      asset: AssetSummary,
+      metric: Interval.nullable().describe('shrunk estimate with its 90% credible interval'),
+      raw: z.number().nullable().describe('the plain rate, unshrunk'),
+      expected: z.number().nullable().describe("the metric at the unit's channels' own rates"),
+      impressions: z.number(),
+      clicks: z.number(),
+      conversions: z.number(),
+      spend: z.number(),
+      revenue: z.number(),
+      placements: z.number(),
+      channels: z.array(z.string()),
+    }),
+  ),
+  total: z.number(),
+  belowVolume: z.number(),
+  read: z.array(z.string()),
+  explanation: z.object({
+    method: z.string(),
+    prior: z.object({ a: z.number(), spread: z.number(), units: z.number(), assumed: z.boolean() }),
+    caveats: z.array(z.string()),
+  }),
+});
+
+const pct = (v: number) => Math.round(v * 10000) / 100;
+
+export const topPerformers = defineTool({
+  name: 'top-performers',
+  title: 'Top performers',
+  description:
+    'The best (or worst) performers by CTR, CVR, CPA or ROAS, within a campaign, channel ("Instagram" = every Instagram channel) and market, over a time window ("last month", "past 14 days", "in April", "live") read against the latest day with data unless asOf is given. "Hero images" are the masters (key visuals), each ranked by all its renditions and cuts; the web-hero channel only when it is named. Estimates are shrunk (empirical Bayes) with 90% credible intervals, so thin data cannot win by luck; the answer states the dates and how it read the words.',
+  annotations: { readOnly: true, idempotent: true },
+  input: z.object({
+    campaign: z.string().trim().min(1).max(120).optional(),
+    channel: z.string().trim().min(1).max(80).optional(),
+    market: z.string().trim().min(1).max(40).optional().describe('"US", "Germany", "de-DE"'),
+    unit: z
+      .enum(['master', 'asset'])
+      .default('master')
+      .meta({
+        aliases: {
+          master: ['key visuals', 'key visual', 'masters'],
+          asset: ['renditions', 'rendition', 'cuts', 'placements', 'placed assets', 'each ad'],
+        },
+      })
+      .describe('master: key visuals with all their renditions and cuts; asset: each placed asset'),
+    metric: z
+      .enum(METRICS)
+      .default('ctr')
+      .meta({
+        aliases: {
+          ctr: ['click-through rate', 'click-through', 'click rate', 'clicks'],
+          cvr: ['conversion rate', 'converting', 'conversions'],
+          cpa: ['cost per acquisition', 'cost per conversion', 'cheapest conversions'],
+          roas: ['return on ad spend', 'revenue', 'best-selling', 'roi'],
+        },
+      }),
+    worst: z.boolean().default(false).describe('true: the weakest first'),
+    period: z
+      .union([
+        z.string().trim().max(80),
+        z.object({ from: Day.optional(), to: Day.optional(), label: z.string().max(80) }),
+      ])
+      .optional()
+      .describe('"last month", "past 14 days", "in April", "live"; default: all data'),
+    asOf: Day.optional().describe('the day relative windows count back from'),
+    minImpressions: z.number().int().min(0).max(100_000_000).default(1000),
+    limit: z.number().int().min(1).max(50).default(10),
+  }),
+  output: TopPerformersResult,
+  examples: [
+    { say: 'best-performing hero images in {campaign} on {channel} {date}' },
+    { say: 'top performers in {campaign}' },
+    { say: 'which creatives perform best on {channel}' },
+    { say: 'top {count} masters by CTR {date}', input: { metric: 'ctr' } },
+    { say: 'which {channel} renditions convert best', input: { unit: 'asset', metric: 'cvr' } },
+    { say: 'highest ROAS in {campaign}', input: { metric: 'roas' } },
+    { say: 'lowest CPA on {channel}', input: { metric: 'cpa' } },
+    { say: 'worst performing ads in {campaign}', input: { worst: true, unit: 'asset' } },
+    { say: 'what is performing best right now', input: { period: 'live' } },
+  ],
+  plan: { needs: ['metric'] },
+  view: (out) => {
+    const name = METRIC_NAMES[out.metric];
+    const rate = out.metric === 'ctr' || out.metric === 'cvr';
+    const f = (v: number | null) => (v === null ? null : rate ? pct(v) : v);
+    return views.table({
+      title: `${out.worst ? 'Weakest' : 'Top'} ${out.items.length} ${out.unit === 'master' ? (out.items.length === 1 ? 'master' : 'masters') : out.items.length === 1 ? 'placed asset' : 'placed assets'} by ${name}, ${out.window.from} to ${out.window.to}`,
+      read: out.read,
+      columns: [
+        '#',
+        'asset',
+        `${name}${rate ? ' %' : ''} (90% interval)`,
+        `raw ${name}${rate ? ' %' : ''}`,
+        `channels' ${name}${rate ? ' %' : ''}`,
+        'impressions',
+        'clicks',
+        'conversions',
+        'placements',
+      ],
+      rows: out.items.map((i) => [
+        i.rank,
+        `${i.asset.title} (${i.asset.id})`,
+        i.metric
+          ? { value: f(i.metric.value)!, low: f(i.metric.low)!, high: f(i.metric.high)! }
+          : null,
+        f(i.raw),
+        f(i.expected),
+        i.impressions,
+        i.clicks,
+        i.conversions,
+        i.placements,
+      ]),
+      total: out.total,
+      note: [out.explanation.method, ...out.explanation.caveats].join(' '),
+    });
+  },
+  run: (input, deps) => top(deps, input),
+});
