@@ -16,6 +16,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   chat: () => import('./chat.ts'),
   migrate: () => import('./migrate.ts'),
   models: () => import('./models.ts'),
+  'import-performance': () => import('./import-performance.ts'),
 };
 
 async function help(): Promise<number> {
@@ -24,7 +25,7 @@ async function help(): Promise<number> {
     const summary = await load()
       .then((m) => m.summary)
       .catch(() => '(unavailable)');
-    lines.push(`  ${name.padEnd(10)} ${summary}`);
+    lines.push(`  ${name.padEnd(18)} ${summary}`);
   }
   lines.push(
     '',

@@ -64,6 +64,17 @@ export const EnvSchema = z.object({
   MCP_ALLOWED_ORIGINS: csv.default([]),
   MCP_HTTP_ELICITATION: z.enum(['off', 'on']).default('off'),
   APPROVER_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Bearer token for POST /api/performance (unset: the route is off). */
+  PERFORMANCE_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** For `curator import-performance --meta`: a token with ads_read, and the Graph API's address. */
+  META_ACCESS_TOKEN: z.string().min(1).optional(),
+  META_GRAPH_URL: z.string().url().default('https://graph.facebook.com'),
+  /** The currency spend and revenue are counted in; imports in another need a rate. */
+  CURRENCY: z
+    .string()
+    .regex(/^[A-Za-z]{3}$/, 'a three-letter currency code')
+    .transform((s) => s.toUpperCase())
+    .default('USD'),
   APPROVERS: csv.default([]),
   APPROVAL_TTL_MINUTES: z.coerce
     .number()
@@ -110,6 +121,7 @@ export interface Config {
   };
   /** `approvers` empty: whoever asked on a surface that proves a person may approve their own request. */
   approvals: { ttlMs: number; approverToken?: string; approvers: string[] };
+  performance: { token?: string; currency: string; metaToken?: string; metaGraphUrl: string };
 }
 
 /** Parses the environment once. Empty strings count as unset so `FOO=` in a .env file is harmless. */
@@ -181,6 +193,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ttlMs: e.APPROVAL_TTL_MINUTES * 60_000,
       approverToken: e.APPROVER_TOKEN,
       approvers: e.APPROVERS,
+    },
+    performance: {
+      token: e.PERFORMANCE_TOKEN,
+      currency: e.CURRENCY,
+      metaToken: e.META_ACCESS_TOKEN,
+      metaGraphUrl: e.META_GRAPH_URL,
     },
   };
 }

@@ -11,6 +11,7 @@ import { invokeTool } from '../tools/define-tool.ts';
 import { getAsset } from '../tools/get-asset.ts';
 import { mountApprovals } from './approvals.routes.ts';
 import { hostGuard } from './host-guard.ts';
+import { mountPerformance } from './performance.routes.ts';
 import { mountSimilar } from './similar.routes.ts';
 
 const httpActor = { id: 'http', surface: 'http' as const };
@@ -107,5 +108,6 @@ export function createApp(deps: Deps): Hono {
 
   mountApprovals(app, deps);
   mountSimilar(app, deps);
+  mountPerformance(app, deps);
   return app;
 }
