@@ -116,7 +116,12 @@ export async function topPerformers(
       `no placements ran${read.length ? ` for ${read.join(', ')}` : ''}`,
     );
   const ids = placements.map((p) => p.id);
-  const allTime = await deps.performance.totalsByPlacement({ placements: ids });
+  // (a scan with the day range only and the scope checked here: SurrealDB's `placement IN $list`
+  // measured 5x slower than the whole scan on the demo library)
+  const inScope = new Set(ids);
+  const allTime = (await deps.performance.totalsByPlacement()).filter((t) =>
+    inScope.has(t.placement),
+  );
   if (!allTime.length)
     throw new AppError(
       'not_found',
@@ -127,11 +132,9 @@ export async function topPerformers(
   read.push(
     `${window.label}: ${window.from} to ${window.to} (asOf ${window.asOf}, ${window.asOfSource})`,
   );
-  let totals = await deps.performance.totalsByPlacement({
-    placements: ids,
-    from: window.from,
-    to: window.to,
-  });
+  let totals = (
+    await deps.performance.totalsByPlacement({ from: window.from, to: window.to })
+  ).filter((t) => inScope.has(t.placement));
   if (window.live) totals = totals.filter((t) => t.last >= window.asOf);
   const byId = new Map(placements.map((p) => [p.id, p]));
 
