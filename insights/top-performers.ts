@@ -6,6 +6,7 @@ import type { DateRange } from '../core/dates.ts';
 import type { Services } from '../core/deps.ts';
 import { AppError } from '../core/errors.ts';
 import type { PlacementTotals } from '../store/performance.repository.ts';
+import { mastersOf, placementsIn } from './scope.ts';
 import { fitPrior, type Prior, shrink } from './shrinkage.ts';
 import { resolveWindow, type Window } from './window.ts';
 
@@ -91,30 +92,7 @@ export async function topPerformers(
   deps: Deps,
   input: TopPerformersInput,
 ): Promise<TopPerformersResult> {
-  const read: string[] = [];
-  let placements = await deps.catalog.placements();
-  if (input.campaign) {
-    const r = await deps.names.campaigns(input.campaign);
-    const ids = new Set(r.values.map((c) => c.id));
-    placements = placements.filter((p) => ids.has(p.campaign));
-    read.push(r.label);
-  }
-  if (input.channel) {
-    const r = await deps.names.channels(input.channel);
-    const ids = new Set(r.values.flatMap((c) => [c.id, c.slug]));
-    placements = placements.filter((p) => ids.has(p.channel));
-    read.push(r.label);
-  }
-  if (input.market) {
-    const r = await deps.names.markets(input.market);
-    placements = placements.filter((p) => p.market && r.values.includes(p.market));
-    read.push(r.label);
-  }
-  if (!placements.length)
-    throw new AppError(
-      'not_found',
-      `no placements ran${read.length ? ` for ${read.join(', ')}` : ''}`,
-    );
+  const { placements, read } = await placementsIn(deps, input);
   const ids = placements.map((p) => p.id);
   // (a scan with the day range only and the scope checked here: SurrealDB's `placement IN $list`
   // measured 5x slower than the whole scan on the demo library)
@@ -149,7 +127,7 @@ export async function topPerformers(
     channelRate.set(ch, c);
   }
 
-  const masterOf = input.unit === 'master' ? await masters(deps) : undefined;
+  const masterOf = input.unit === 'master' ? await mastersOf(deps) : undefined;
   if (input.unit === 'master')
     read.unshift(
       '"hero images" read as the masters (key visuals), each ranked by all its renditions and cuts',
@@ -310,18 +288,5 @@ function score(
     metric: { value: roas(cvr.value), low: roas(cvr.low), high: roas(cvr.high) },
     raw: u.spend > 0 ? round(u.revenue / u.spend, 3) : null,
     expected: roas(base),
-  };
-}
-
-/** Each asset's master: up its derived_from and localized_from edges to the root. */
-async function masters(deps: Pick<Services, 'graph'>): Promise<(id: string) => string | undefined> {
-  const parent = new Map<string, string>();
-  for (const e of await deps.graph.edges()) {
-    if (e.edge !== 'variant_of') parent.set(e.child, e.parent);
-  }
-  return (id) => {
-    let at = id;
-    for (let i = 0; i < 16 && parent.has(at); i++) at = parent.get(at)!;
-    return at;
   };
 }

@@ -18,6 +18,16 @@ const Totals = z.object({
 });
 export type PlacementTotals = z.infer<typeof Totals>;
 
+const Daily = z.object({
+  placement: zKey,
+  day: z.string(),
+  impressions: z.number(),
+  clicks: z.number(),
+  conversions: z.number(),
+  spend: z.number(),
+  revenue: z.number(),
+});
+
 export class PerformanceRepository {
   constructor(private readonly db: Surreal) {}
 
@@ -59,6 +69,19 @@ export class PerformanceRepository {
         { source, external: p.external, placement: rid('placement', p.placement) },
       );
     }
+  }
+
+  /** Every daily row in the window (inclusive days): what attribution and fatigue read. */
+  async daily(filter: { from?: string; to?: string } = {}): Promise<PerfDaily[]> {
+    const parts: string[] = [];
+    if (filter.from) parts.push('day >= $from');
+    if (filter.to) parts.push('day <= $to');
+    const [rows] = await this.db.query<[unknown[]]>(
+      `SELECT placement, day, impressions, clicks, conversions, spend, revenue FROM perf_daily
+       ${parts.length ? `WHERE ${parts.join(' AND ')}` : ''}`,
+      filter,
+    );
+    return Daily.array().parse(rows);
   }
 
   async count(): Promise<number> {

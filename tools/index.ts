@@ -3,6 +3,7 @@
 import { assetHistory } from './asset-history.ts';
 import type { AnyTool } from './define-tool.ts';
 import { describeAsset } from './describe-asset.ts';
+import { explainPerformance } from './explain-performance.ts';
 import { findDuplicates } from './find-duplicates.ts';
 import { findSimilar } from './find-similar.ts';
 import { getAsset } from './get-asset.ts';
@@ -21,6 +22,7 @@ export const catalog: readonly AnyTool[] = [
   findDuplicates,
   describeAsset,
   topPerformers,
+  explainPerformance,
   setAssetStatus,
   updateAssetMetadata,
   assetHistory,

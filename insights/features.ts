@@ -1,0 +1,109 @@
+// The visual features attribution models, read from what the semantic layer stored on each asset
+// (palette and warmth, the logo step, OCR, people, CLIP tags), never from the demo's ground truth.
+// A feature is unknown (undefined) when the step that would tell has not run on the asset, and
+// such assets are left out of that feature's estimate rather than counted as "no".
+import type { Asset } from '../store/models.ts';
+import { WARMTH_THRESHOLD } from '../vision/composition.ts';
+
+export interface FeatureDef {
+  id: string;
+  label: string;
+  /** What measures it, for the explanation. */
+  source: string;
+  of(a: Asset): boolean | undefined;
+}
+
+/** The headline: the lines drawn at the largest size (within 80% of it). */
+function headline(a: Asset): string | undefined {
+  const lines = a.ocr?.lines ?? [];
+  if (!a.ocr) return undefined;
+  const top = Math.max(0, ...lines.map((l) => l.fontPx));
+  return lines
+    .filter((l) => l.fontPx >= 0.8 * top)
+    .map((l) => l.text)
+    .join(' ');
+}
+
+/** The small print: lines under a third of the headline's size. */
+function smallPrint(a: Asset) {
+  const lines = a.ocr?.lines ?? [];
+  const top = Math.max(0, ...lines.map((l) => l.fontPx));
+  return lines.filter((l) => l.fontPx < top / 3 && l.text.length >= 12);
+}
+
+const OFFER = /\d+\s?%|%\s?\d+/;
+const textAmount = (a: Asset) => (a.ocr?.lines ?? []).reduce((n, l) => n + l.text.length, 0);
+
+export const FEATURES: readonly FeatureDef[] = [
+  {
+    id: 'warm_palette',
+    label: 'warm palette',
+    source: `composition.warmth > ${WARMTH_THRESHOLD} (red over blue in the palette)`,
+    of: (a) => (a.composition ? a.composition.warmth > WARMTH_THRESHOLD : undefined),
+  },
+  {
+    id: 'logo_top_left',
+    label: 'logo top-left',
+    source: "the logo step's zone",
+    of: (a) => (a.logo ? a.logo.found && a.logo.zone === 'top-left' : undefined),
+  },
+  {
+    id: 'logo_missing',
+    label: 'logo missing',
+    source: 'the logo step found no lockup',
+    of: (a) => (a.logo ? !a.logo.found : undefined),
+  },
+  {
+    id: 'logo_tiny',
+    label: 'tiny logo',
+    source: "the logo's width under 6% of the image's",
+    of: (a) => (a.logo ? a.logo.found && (a.logo.widthPct ?? 100) < 6 : undefined),
+  },
+  {
+    id: 'offer_headline',
+    label: 'offer in the headline (a % discount)',
+    source: 'OCR: the largest lines hold a percentage',
+    of: (a) => {
+      const h = headline(a);
+      return h === undefined ? undefined : OFFER.test(h);
+    },
+  },
+  {
+    id: 'disclaimer_missing',
+    label: 'no small print',
+    source: 'OCR: no line under a third of the headline size',
+    of: (a) => (a.ocr ? smallPrint(a).length === 0 : undefined),
+  },
+  {
+    id: 'disclaimer_tiny',
+    label: 'tiny small print (under 10 px)',
+    source: 'OCR: the small print measured under 10 px',
+    of: (a) => {
+      if (!a.ocr) return undefined;
+      const s = smallPrint(a);
+      return s.length > 0 && Math.min(...s.map((l) => l.fontPx)) < 10;
+    },
+  },
+  {
+    id: 'disclaimer_low_contrast',
+    label: 'low-contrast small print (under 3:1)',
+    source: 'OCR: the small print measured under 3:1 against its ground',
+    of: (a) => {
+      if (!a.ocr) return undefined;
+      const s = smallPrint(a);
+      return s.length > 0 && Math.min(...s.map((l) => l.contrast)) < 3;
+    },
+  },
+  {
+    id: 'people',
+    label: 'people in the picture',
+    source: 'the people step (faces or confident bodies)',
+    of: (a) => (a.people ? a.people.people > 0 : undefined),
+  },
+  {
+    id: 'much_text',
+    label: 'much text (over 120 characters)',
+    source: 'OCR: characters read',
+    of: (a) => (a.ocr ? textAmount(a) > 120 : undefined),
+  },
+];

@@ -1,0 +1,165 @@
+import { z } from 'zod';
+import { views } from '../core/views.ts';
+import { attribute } from '../insights/attribution.ts';
+import { FEATURES } from '../insights/features.ts';
+import { AssetIdInput } from './asset-views.ts';
+import { defineTool } from './define-tool.ts';
+
+const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day, YYYY-MM-DD');
+const Side = z.object({ placements: z.number(), masters: z.number() });
+const EffectOut = z.object({
+  feature: z.string(),
+  label: z.string(),
+  source: z.string(),
+  multiplier: z.number(),
+  low: z.number(),
+  high: z.number(),
+  significant: z.boolean(),
+  z: z.number(),
+  p: z.number(),
+  with: Side,
+  without: Side,
+  warnings: z.array(z.string()),
+});
+
+export const ExplainPerformanceResult = z.object({
+  metric: z.enum(['ctr', 'cvr']),
+  window: z.object({
+    from: z.string(),
+    to: z.string(),
+    label: z.string(),
+    asOf: z.string(),
+    asOfSource: z.string(),
+    live: z.boolean(),
+  }),
+  read: z.array(z.string()),
+  effects: z.array(EffectOut),
+  notEstimated: z.array(z.object({ feature: z.string(), label: z.string(), reason: z.string() })),
+  asset: z
+    .object({
+      id: z.string(),
+      title: z.string(),
+      features: z.array(
+        z.object({ feature: z.string(), label: z.string(), has: z.boolean().nullable() }),
+      ),
+    })
+    .optional(),
+  sample: z.object({
+    placements: z.number(),
+    masters: z.number(),
+    rows: z.number(),
+    leftOut: z.number(),
+  }),
+  explanation: z.object({
+    method: z.string(),
+    controls: z.array(z.string()),
+    caveats: z.array(z.string()),
+  }),
+});
+
+const pct = (m: number) => `${m >= 1 ? '+' : '−'}${Math.abs(Math.round((m - 1) * 100))}%`;
+
+export const explainPerformance = defineTool({
+  name: 'explain-performance',
+  title: 'Explain performance',
+  description: `Which visual elements drive CTR or CVR, or why one asset performs as it does: a Poisson regression with channel, campaign, market and weekday controls over the visual features the semantic layer measured (${FEATURES.map((f) => f.label).join('; ')}), errors clustered by creative. Each effect is a multiplier with its 90% interval, sample size and warnings (thin data, confounding); drivers are called significant after Holm's correction; null effects are reported as such.`,
+  annotations: { readOnly: true, idempotent: true },
+  input: z.object({
+    assetId: AssetIdInput.optional().describe(
+      'explain this asset: its features and what they are worth',
+    ),
+    feature: z
+      .string()
+      .trim()
+      .min(2)
+      .max(60)
+      .optional()
+      .describe(`one feature: ${FEATURES.map((f) => f.id).join(', ')}, or words of its label`),
+    metric: z
+      .enum(['ctr', 'cvr'])
+      .default('ctr')
+      .meta({
+        aliases: {
+          ctr: ['click-through rate', 'click-through', 'clicks'],
+          cvr: ['conversion rate', 'conversions', 'converting', 'convert'],
+        },
+      }),
+    campaign: z.string().trim().min(1).max(120).optional(),
+    channel: z.string().trim().min(1).max(80).optional(),
+    market: z.string().trim().min(1).max(40).optional(),
+    period: z
+      .union([
+        z.string().trim().max(80),
+        z.object({ from: Day.optional(), to: Day.optional(), label: z.string().max(80) }),
+      ])
+      .optional(),
+    asOf: Day.optional(),
+  }),
+  output: ExplainPerformanceResult,
+  examples: [
+    { say: 'which visual elements drive performance' },
+    { say: 'what drives CTR in {campaign}', input: { metric: 'ctr' } },
+    { say: 'what makes creatives convert on {channel}', input: { metric: 'cvr' } },
+    { say: 'why does {id} perform the way it does' },
+    { say: 'explain the performance of {id}' },
+    { say: 'does a warm palette perform better', input: { feature: 'warm_palette' } },
+    { say: 'does the logo position affect clicks', input: { feature: 'logo' } },
+    { say: 'do offers in the headline convert better', input: { feature: 'offer', metric: 'cvr' } },
+  ],
+  plan: { needs: ['metric'] },
+  view: (out) =>
+    views.table({
+      title: !out.effects.length
+        ? `No visual driver of ${out.metric.toUpperCase()} could be estimated, ${out.window.from} to ${out.window.to}`
+        : out.asset
+          ? `What drives ${out.metric.toUpperCase()}, and what ${out.asset.title} (${out.asset.id}) has, ${out.window.from} to ${out.window.to}`
+          : `What drives ${out.metric.toUpperCase()}, ${out.window.from} to ${out.window.to}`,
+      read: out.read,
+      columns: [
+        'feature',
+        ...(out.asset ? ['this asset'] : []),
+        'effect (90% interval)',
+        'verdict',
+        'masters with / without',
+        'warnings',
+      ],
+      rows: out.effects.map((e) => [
+        e.label,
+        ...(out.asset
+          ? [
+              (() => {
+                const has = out.asset.features.find((f) => f.feature === e.feature)?.has;
+                return has === null || has === undefined ? 'unknown' : has ? 'yes' : 'no';
+              })(),
+            ]
+          : []),
+        { value: e.multiplier, low: e.low, high: e.high },
+        e.significant ? `driver (${pct(e.multiplier)})` : 'no clear effect',
+        `${e.with.masters} / ${e.without.masters}`,
+        e.warnings.join('; ') || '–',
+      ]),
+      note: [
+        out.explanation.method,
+        ...out.explanation.caveats,
+        ...out.notEstimated.map((f) => `${f.label}: not estimated (${f.reason})`),
+      ].join(' '),
+    }),
+  run: async (input, deps) => {
+    const out = await attribute(deps, {
+      ...input,
+      features: input.feature
+        ? [input.feature.replace(/_/g, ' ').replace(/ position$/, '')]
+        : undefined,
+    });
+    if (!input.assetId) return out;
+    const a = await deps.assets.get(input.assetId);
+    return {
+      ...out,
+      asset: {
+        id: a.id,
+        title: a.title || a.originalName,
+        features: FEATURES.map((f) => ({ feature: f.id, label: f.label, has: f.of(a) ?? null })),
+      },
+    };
+  },
+});
