@@ -2,6 +2,7 @@
 // latest day with data in the scope asked about. The demo's flights ended in 2026, and "last
 // month" must still mean something on them, so relative words are never read against the wall
 // clock here. Every answer states the dates it used.
+import { z } from 'zod';
 import { type DateRange, extractDateRange } from '../core/dates.ts';
 import { AppError } from '../core/errors.ts';
 
@@ -67,3 +68,36 @@ export function resolveWindow(
     throw new AppError('invalid_input', `"${words}" is not a window of days (${from} to ${to})`);
   return { ...base, from, to, label: range.label };
 }
+
+const Day = z.string().regex(ISO, 'a day, YYYY-MM-DD');
+
+/** What a performance question is about: the tools' shared input (names as people say them). */
+export const PerformanceScope = z.object({
+  campaign: z.string().trim().min(1).max(120).optional(),
+  channel: z
+    .string()
+    .trim()
+    .min(1)
+    .max(80)
+    .optional()
+    .describe('"Instagram" means every Instagram channel'),
+  market: z.string().trim().min(1).max(40).optional().describe('"US", "Germany", "de-DE"'),
+  period: z
+    .union([
+      z.string().trim().max(80),
+      z.object({ from: Day.optional(), to: Day.optional(), label: z.string().max(80) }),
+    ])
+    .optional()
+    .describe('"last month", "past 14 days", "in April", "live"; default: all data'),
+  asOf: Day.optional().describe('the day relative windows count back from'),
+});
+
+/** The window an answer used, as the tools return it. */
+export const WindowOut = z.object({
+  from: z.string(),
+  to: z.string(),
+  label: z.string(),
+  asOf: z.string(),
+  asOfSource: z.string(),
+  live: z.boolean(),
+});

@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { views } from '../core/views.ts';
 import { attribute } from '../insights/attribution.ts';
 import { FEATURES } from '../insights/features.ts';
+import { PerformanceScope, WindowOut } from '../insights/window.ts';
 import { AssetIdInput } from './asset-views.ts';
 import { defineTool } from './define-tool.ts';
 
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day, YYYY-MM-DD');
 const Side = z.object({ placements: z.number(), masters: z.number() });
 const EffectOut = z.object({
   feature: z.string(),
@@ -24,14 +24,7 @@ const EffectOut = z.object({
 
 export const ExplainPerformanceResult = z.object({
   metric: z.enum(['ctr', 'cvr']),
-  window: z.object({
-    from: z.string(),
-    to: z.string(),
-    label: z.string(),
-    asOf: z.string(),
-    asOfSource: z.string(),
-    live: z.boolean(),
-  }),
+  window: WindowOut,
   read: z.array(z.string()),
   effects: z.array(EffectOut),
   notEstimated: z.array(z.object({ feature: z.string(), label: z.string(), reason: z.string() })),
@@ -64,7 +57,7 @@ export const explainPerformance = defineTool({
   title: 'Explain performance',
   description: `Which visual elements drive CTR or CVR, or why one asset performs as it does: a Poisson regression with channel, campaign, market and weekday controls over the visual features the semantic layer measured (${FEATURES.map((f) => f.label).join('; ')}), errors clustered by creative. Each effect is a multiplier with its 90% interval, sample size and warnings (thin data, confounding); drivers are called significant after Holm's correction; null effects are reported as such.`,
   annotations: { readOnly: true, idempotent: true },
-  input: z.object({
+  input: PerformanceScope.extend({
     assetId: AssetIdInput.optional().describe(
       'explain this asset: its features and what they are worth',
     ),
@@ -84,16 +77,6 @@ export const explainPerformance = defineTool({
           cvr: ['conversion rate', 'conversions', 'converting', 'convert'],
         },
       }),
-    campaign: z.string().trim().min(1).max(120).optional(),
-    channel: z.string().trim().min(1).max(80).optional(),
-    market: z.string().trim().min(1).max(40).optional(),
-    period: z
-      .union([
-        z.string().trim().max(80),
-        z.object({ from: Day.optional(), to: Day.optional(), label: z.string().max(80) }),
-      ])
-      .optional(),
-    asOf: Day.optional(),
   }),
   output: ExplainPerformanceResult,
   examples: [

@@ -2,23 +2,16 @@ import { z } from 'zod';
 import { AssetSummary } from '../assets/cards.ts';
 import { views } from '../core/views.ts';
 import { METRIC_NAMES, METRICS, topPerformers as top } from '../insights/top-performers.ts';
+import { PerformanceScope, WindowOut } from '../insights/window.ts';
 import { defineTool } from './define-tool.ts';
 
 const Interval = z.object({ value: z.number(), low: z.number(), high: z.number() });
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day, YYYY-MM-DD');
 
 export const TopPerformersResult = z.object({
   metric: z.enum(METRICS),
   worst: z.boolean(),
   unit: z.enum(['master', 'asset']),
-  window: z.object({
-    from: z.string(),
-    to: z.string(),
-    label: z.string(),
-    asOf: z.string(),
-    asOfSource: z.string(),
-    live: z.boolean(),
-  }),
+  window: WindowOut,
   items: z.array(
     z.object({
       rank: z.number(),
@@ -53,10 +46,7 @@ export const topPerformers = defineTool({
   description:
     'The best (or worst) performers by CTR, CVR, CPA or ROAS, within a campaign, channel ("Instagram" = every Instagram channel) and market, over a time window ("last month", "past 14 days", "in April", "live") read against the latest day with data unless asOf is given. "Hero images" are the masters (key visuals), each ranked by all its renditions and cuts; the web-hero channel only when it is named. Estimates are shrunk (empirical Bayes) with 90% credible intervals, so thin data cannot win by luck; the answer states the dates and how it read the words.',
   annotations: { readOnly: true, idempotent: true },
-  input: z.object({
-    campaign: z.string().trim().min(1).max(120).optional(),
-    channel: z.string().trim().min(1).max(80).optional(),
-    market: z.string().trim().min(1).max(40).optional().describe('"US", "Germany", "de-DE"'),
+  input: PerformanceScope.extend({
     unit: z
       .enum(['master', 'asset'])
       .default('master')
@@ -79,14 +69,6 @@ export const topPerformers = defineTool({
         },
       }),
     worst: z.boolean().default(false).describe('true: the weakest first'),
-    period: z
-      .union([
-        z.string().trim().max(80),
-        z.object({ from: Day.optional(), to: Day.optional(), label: z.string().max(80) }),
-      ])
-      .optional()
-      .describe('"last month", "past 14 days", "in April", "live"; default: all data'),
-    asOf: Day.optional().describe('the day relative windows count back from'),
     minImpressions: z.number().int().min(0).max(100_000_000).default(1000),
     limit: z.number().int().min(1).max(50).default(10),
   }),
