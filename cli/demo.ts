@@ -9,12 +9,14 @@ import { progressBar } from './progress.ts';
 export const summary =
   'build the demo library (brand, campaigns, creatives, performance) in DATA_DIR';
 
-const USAGE = `usage: curator demo [--json]
+const USAGE = `usage: curator demo [--seed N] [--json]
 
   Renders the Northpeak demo brand: 42 master creatives, renditions for 5 channels, localized
   cuts (de-DE, fr-FR, ja-JP), placements and 90 days of daily performance, and writes the answer
   key to $DATA_DIR/demo-ground-truth.json. Running it again adds nothing.
 
+  --seed N another draw of the same plan (the same planted effects over other designs and
+           results; 0, the default, is the library everyone gets); use an empty DATA_DIR
   --json   print only the report as JSON
 `;
 
@@ -32,13 +34,14 @@ function humanReport(r: DemoReport): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let values: { json: boolean; help: boolean };
+  let values: { json: boolean; help: boolean; seed?: string };
   try {
     values = parseArgs({
       args: argv,
       strict: true,
       options: {
         json: { type: 'boolean', default: false },
+        seed: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }).values;
@@ -50,11 +53,17 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return 0;
   }
+  const seed = values.seed === undefined ? 0 : Number(values.seed);
+  if (!Number.isInteger(seed) || seed < 0) {
+    process.stderr.write(`curator demo: --seed takes a whole number, 0 or more\n\n${USAGE}`);
+    return 2;
+  }
   const deps = await createDeps(loadConfig());
   const bar = progressBar('demo {step}', !values.json);
   let current = '';
   try {
     const report = await buildDemoLibrary(deps, {
+      seed,
       onProgress: (step, done, total) => {
         if (!bar) return;
         if (step !== current) {

@@ -61,6 +61,11 @@ export interface DemoOptions {
   mastersPerCampaign?: number;
   /** Designs rendered and ingested at once. */
   concurrency?: number;
+  /**
+   * 0 (the default) is the library everyone gets; another seed deals the same plan (the same
+   * planted effects) over other designs and draws, for checking what analysis finds on several.
+   */
+  seed?: number;
 }
 
 export interface DemoReport {
@@ -402,7 +407,10 @@ export async function buildDemoLibrary(deps: Deps, opts: DemoOptions = {}): Prom
   if (!fonts.cjkFamily) notes.push(fonts.note);
   await seedCatalog(deps, logos);
 
-  const designs = masterDesigns(perCampaign);
+  const seed = opts.seed ?? 0;
+  if (!Number.isInteger(seed) || seed < 0)
+    throw new AppError('invalid_input', 'seed must be a whole number, 0 or more');
+  const designs = masterDesigns(perCampaign, seed);
   const total = designs.reduce(
     (n, d) => n + 1 + CHANNELS.length + (d.localize ? LOCALES.length : 0),
     0,
@@ -424,7 +432,7 @@ export async function buildDemoLibrary(deps: Deps, opts: DemoOptions = {}): Prom
     // Small batches: the embedded engine slows down more than linearly with statement size.
     const chunk = 250;
     for (const p of plan) {
-      const rows = simulatePlacement(p.id, p.factors, flightDays(p.start, FLIGHT_DAYS));
+      const rows = simulatePlacement(p.id, p.factors, flightDays(p.start, FLIGHT_DAYS), seed);
       for (let i = 0; i < rows.length; i += chunk) {
         await deps.performance.upsertDaily(rows.slice(i, i + chunk), chunk);
       }

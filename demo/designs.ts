@@ -427,10 +427,12 @@ const indices = (n: number) => Array.from({ length: n }, (_, i) => i);
  * 14 logos top-left, the rest spread over the other corners; headlines, styles and breaches dealt
  * by seeded shuffles, so the factors are close to independent of each other and of the campaign.
  */
-export function masterDesigns(perCampaign = 14): MasterDesign[] {
+export function masterDesigns(perCampaign = 14, seed = 0): MasterDesign[] {
+  // Seed 0 is the library everyone gets; another seed deals the same plan out differently.
+  const key = seed ? `:seed-${seed}` : '';
   const out: MasterDesign[] = [];
   for (const campaign of CAMPAIGNS) {
-    const rng = createRng(`demo-designs:${campaign.slug}`);
+    const rng = createRng(`demo-designs:${campaign.slug}${key}`);
     const n = perCampaign;
     const half = Math.ceil(n / 2);
     const warmth = shuffle(
@@ -505,8 +507,8 @@ export function masterDesigns(perCampaign = 14): MasterDesign[] {
         logo: { corner: size === 'none' ? null : corners[i]!, size },
         disclaimer,
         headline: headlines[i]!,
-        quality: Math.exp(NOISE_QUALITY_SD * gaussian(createRng(`demo-quality:${slug}`))),
-        variation: createRng(`demo-variation:${slug}`)(),
+        quality: Math.exp(NOISE_QUALITY_SD * gaussian(createRng(`demo-quality:${slug}${key}`))),
+        variation: createRng(`demo-variation:${slug}${key}`)(),
         localize: localized.has(i),
       });
     }

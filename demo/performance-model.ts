@@ -160,8 +160,9 @@ export function simulatePlacement(
   placementId: string,
   f: PlacementFactors,
   days: readonly string[],
+  seed = 0,
 ): PerfDaily[] {
-  const rng = createRng(`demo-perf:${placementId}`);
+  const rng = createRng(`demo-perf:${placementId}${seed ? `:seed-${seed}` : ''}`);
   const ch = lookup(CHANNEL_BASELINES, f.channel, 'channel');
   const market = lookup(MARKET_BASELINES, f.market, 'market');
   const aov = lookup(CAMPAIGN_BASELINES, f.campaign, 'campaign').aov;
