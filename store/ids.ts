@@ -8,9 +8,15 @@ const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
 
 /** 16 base32 characters (80 bits): short enough for a model to copy, long enough never to clash. */
 export function newId(): string {
-  const bytes = randomBytes(16);
+  const bytes = randomBytes(18);
   let out = '';
   for (let i = 0; i < 16; i++) out += ALPHABET[bytes[i]! % 32];
+  // At least one digit, so an id in a sentence reads as an id and never as a 16-letter word (the
+  // planner takes a 16-character token for an id only if it holds a digit): 1 in 28 had none.
+  if (!/\d/.test(out)) {
+    const at = bytes[16]! % 16;
+    out = `${out.slice(0, at)}${ALPHABET[26 + (bytes[17]! % 6)]}${out.slice(at + 1)}`;
+  }
   return out;
 }
 
