@@ -31,6 +31,13 @@ function smallPrint(a: Asset) {
   return lines.filter((l) => l.fontPx < top / 3 && l.text.length >= 12);
 }
 
+/** Whether the small print's smallest size (or contrast) is under a bound; unknown before OCR. */
+function smallPrintBelow(a: Asset, measure: 'fontPx' | 'contrast', bound: number) {
+  if (!a.ocr) return undefined;
+  const s = smallPrint(a);
+  return s.length > 0 && Math.min(...s.map((l) => l[measure])) < bound;
+}
+
 const OFFER = /\d+\s?%|%\s?\d+/;
 const textAmount = (a: Asset) => (a.ocr?.lines ?? []).reduce((n, l) => n + l.text.length, 0);
 
@@ -78,21 +85,13 @@ export const FEATURES: readonly FeatureDef[] = [
     id: 'disclaimer_tiny',
     label: 'tiny small print (under 10 px)',
     source: 'OCR: the small print measured under 10 px',
-    of: (a) => {
-      if (!a.ocr) return undefined;
-      const s = smallPrint(a);
-      return s.length > 0 && Math.min(...s.map((l) => l.fontPx)) < 10;
-    },
+    of: (a) => smallPrintBelow(a, 'fontPx', 10),
   },
   {
     id: 'disclaimer_low_contrast',
     label: 'low-contrast small print (under 3:1)',
     source: 'OCR: the small print measured under 3:1 against its ground',
-    of: (a) => {
-      if (!a.ocr) return undefined;
-      const s = smallPrint(a);
-      return s.length > 0 && Math.min(...s.map((l) => l.contrast)) < 3;
-    },
+    of: (a) => smallPrintBelow(a, 'contrast', 3),
   },
   {
     id: 'people',

@@ -3,6 +3,7 @@
 // month" must still mean something on them, so relative words are never read against the wall
 // clock here. Every answer states the dates it used.
 import { z } from 'zod';
+import { Selection } from '../assets/selection.ts';
 import { type DateRange, extractDateRange } from '../core/dates.ts';
 import { AppError } from '../core/errors.ts';
 
@@ -72,15 +73,7 @@ export function resolveWindow(
 const Day = z.string().regex(ISO, 'a day, YYYY-MM-DD');
 
 /** What a performance question is about: the tools' shared input (names as people say them). */
-export const PerformanceScope = z.object({
-  campaign: z.string().trim().min(1).max(120).optional(),
-  channel: z
-    .string()
-    .trim()
-    .min(1)
-    .max(80)
-    .optional()
-    .describe('"Instagram" means every Instagram channel'),
+export const PerformanceScope = Selection.pick({ campaign: true, channel: true }).extend({
   market: z.string().trim().min(1).max(40).optional().describe('"US", "Germany", "de-DE"'),
   period: z
     .union([
