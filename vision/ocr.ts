@@ -138,6 +138,9 @@ export async function readText(
   const source: RawRgba = { data: plain.data, width: plain.info.width, height: plain.info.height };
 
   const boxes: Read[] = [];
+  let firstError: unknown;
+  let tried = 0;
+  let refused = 0;
   for (const found of await ocr.find(equalised)) {
     const xs = found.box.map((p) => p[0]!);
     const ys = found.box.map((p) => p[1]!);
@@ -148,14 +151,26 @@ export async function readText(
       y2: Math.min(work.height, Math.ceil(Math.max(...ys))),
     };
     if (box.x2 - box.x < 4 || box.y2 - box.y < 4) continue;
-    const fromPlain = await ocr.recognise(ocr.crop(source, box));
+    // A box whose crop sharp refuses (the detector's crop of a skewed box can come out empty:
+    // evals:attribution met one in ~700 assets) is skipped; only a failure of every box fails.
+    const failed = (e: unknown) => {
+      firstError ??= e;
+      return undefined;
+    };
+    tried++;
+    const fromPlain = await ocr.recognise(ocr.crop(source, box)).catch((e) => {
+      refused++;
+      return failed(e);
+    });
     // A sure reading of the plain pixels is kept; the equalised ones are asked only otherwise.
-    const fromEqualised = (fromPlain?.mean ?? 0) >= SURE ? undefined : await ocr.recognise(found);
+    const fromEqualised =
+      (fromPlain?.mean ?? 0) >= SURE ? undefined : await ocr.recognise(found).catch(failed);
     const read =
       (fromEqualised?.mean ?? 0) > (fromPlain?.mean ?? 0) + 0.02 ? fromEqualised : fromPlain;
     if (!read || read.mean < MIN_CONFIDENCE || !read.text.trim()) continue;
     boxes.push({ ...box, text: read.text.trim(), mean: read.mean });
   }
+  if (tried && refused === tried) throw firstError;
   const lines: OcrLine[] = [];
   for (const row of rowsOf(boxes)) {
     const box = {
