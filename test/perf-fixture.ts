@@ -1,9 +1,12 @@
 // Test support: a library with planted performance effects, for the attribution tests. 40 masters,
 // each placed as three renditions over 28 days, their features stored as the vision steps would
 // store them (composition, logo, OCR lines).
+
+import type { Deps } from '../core/deps.ts';
 import { binomial, createRng, gaussian } from '../demo/random.ts';
 import type { PerfDaily } from '../store/models.ts';
 import { makeTestDeps, type TestEnv } from './helpers.ts';
+import { seedAssets } from './seed.ts';
 
 const CHANNELS = { feed: 0.009, story: 0.006, mrec: 0.002 } as const;
 
@@ -114,4 +117,22 @@ export async function plantedLibrary(seed: number): Promise<TestEnv> {
   }
   await deps.performance.upsertDaily(rows);
   return env;
+}
+
+/** Campaign "spring" and one asset titled `title`, placed on Instagram feed as `pl-1`. */
+export async function onePlacement(deps: Deps, title = 'hero') {
+  await deps.catalog.upsertCampaign({
+    id: 'spring',
+    slug: 'spring',
+    name: 'Spring',
+    status: 'active',
+  });
+  const [asset] = await seedAssets(deps, [{ title }]);
+  await deps.catalog.upsertPlacement({
+    id: 'pl-1',
+    asset: asset!.id,
+    campaign: 'spring',
+    channel: 'instagram-feed',
+  });
+  return asset!;
 }

@@ -138,9 +138,15 @@ export async function readText(
   const source: RawRgba = { data: plain.data, width: plain.info.width, height: plain.info.height };
 
   const boxes: Read[] = [];
+  // A box whose crop sharp refuses (the detector's crop of a skewed box can come out empty:
+  // evals:attribution met one in ~700 assets) is skipped; only a failure of every box fails.
   let firstError: unknown;
   let tried = 0;
   let refused = 0;
+  const failed = (e: unknown) => {
+    firstError ??= e;
+    return undefined;
+  };
   for (const found of await ocr.find(equalised)) {
     const xs = found.box.map((p) => p[0]!);
     const ys = found.box.map((p) => p[1]!);
@@ -151,12 +157,6 @@ export async function readText(
       y2: Math.min(work.height, Math.ceil(Math.max(...ys))),
     };
     if (box.x2 - box.x < 4 || box.y2 - box.y < 4) continue;
-    // A box whose crop sharp refuses (the detector's crop of a skewed box can come out empty:
-    // evals:attribution met one in ~700 assets) is skipped; only a failure of every box fails.
-    const failed = (e: unknown) => {
-      firstError ??= e;
-      return undefined;
-    };
     tried++;
     const fromPlain = await ocr.recognise(ocr.crop(source, box)).catch((e) => {
       refused++;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ingestBuffer } from '../ingest/ingest.ts';
-import { makeImage, makeTestDeps, type TestEnv } from '../test/helpers.ts';
+import { makeTestDeps, type TestEnv } from '../test/helpers.ts';
+import { onePlacement } from '../test/perf-fixture.ts';
 import { createApp } from './app.ts';
 
 let env: TestEnv | undefined;
@@ -14,22 +14,7 @@ const TOKEN = 'perf-token-0123456789';
 async function app(overrides: Record<string, string> = { PERFORMANCE_TOKEN: TOKEN }) {
   env = await makeTestDeps(overrides);
   const { deps } = env;
-  await deps.catalog.upsertCampaign({
-    id: 'spring',
-    slug: 'spring',
-    name: 'Spring',
-    status: 'active',
-  });
-  const a = await ingestBuffer(deps, await makeImage({ seed: 1 }), {
-    name: 'hero-feed.jpg',
-    overrides: { title: 'Hero feed' },
-  });
-  await deps.catalog.upsertPlacement({
-    id: 'pl-1',
-    asset: a.asset.id,
-    campaign: 'spring',
-    channel: 'instagram-feed',
-  });
+  await onePlacement(deps, 'Hero feed');
   return createApp(deps);
 }
 

@@ -2,7 +2,7 @@ import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestDeps, type TestEnv } from '../../test/helpers.ts';
-import { seedAssets } from '../../test/seed.ts';
+import { onePlacement } from '../../test/perf-fixture.ts';
 import { importMetaInsights } from './meta-api.ts';
 
 const server = setupServer();
@@ -38,19 +38,7 @@ const row = (ad: string, name: string, day: string, impressions: number, clicks:
 async function library() {
   env = await makeTestDeps();
   const { deps } = env;
-  await deps.catalog.upsertCampaign({
-    id: 'spring',
-    slug: 'spring',
-    name: 'Spring',
-    status: 'active',
-  });
-  const [hero] = await seedAssets(deps, [{ title: 'Hero feed' }]);
-  await deps.catalog.upsertPlacement({
-    id: 'pl-1',
-    asset: hero!.id,
-    campaign: 'spring',
-    channel: 'instagram-feed',
-  });
+  await onePlacement(deps, 'Hero feed');
   await deps.performance.putMappings('meta', [{ external: '23850001', placement: 'pl-1' }]);
   return deps;
 }
