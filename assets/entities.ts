@@ -24,7 +24,7 @@ export const span = (kind: string, lower: string, words: string, value: unknown,
   return { kind, start, end: start < 0 ? -1 : start + words.length, value, label };
 };
 
-export const ID_FIELDS = /^(?:(?:asset|action|approval)?ids?|asset)$/i;
+export const ID_FIELDS = /^(?:(?:asset|action|approval|proposal)?ids?|asset)$/i;
 
 /** Asset ids (and slugs such as "sl-01" after asset/master/…), and action ids. */
 export const assetIds: Extractor = {

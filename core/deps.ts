@@ -18,16 +18,21 @@ import { EmbeddingsRepository } from '../store/embeddings.repository.ts';
 import { GraphRepository } from '../store/graph.repository.ts';
 import { ListingIndex } from '../store/listing-index.ts';
 import { PerformanceRepository } from '../store/performance.repository.ts';
+import { ProposalsRepository } from '../store/proposals.repository.ts';
 import type { AnyTool } from '../tools/define-tool.ts';
 import { catalog as productCatalog } from '../tools/index.ts';
 import { BUILTIN_DIMS, BUILTIN_MODEL, BUILTIN_PROVIDER } from '../vision/descriptor.ts';
 import type { Config } from './config.ts';
 import { createLogger, type Logger } from './log.ts';
 
-/** Stable URLs for an asset's files, as served by `curator serve`. */
+/** Stable URLs for an asset's files, proposals and charts, as served by `curator serve`. */
 export interface FileUrls {
   thumbnail(assetId: string): string;
   original(assetId: string): string;
+  /** An approved budget proposal as CSV. */
+  proposal(proposalId: string): string;
+  /** A chart: `path` is "effects.svg?metric=ctr…" (web-chat/charts.routes.ts). */
+  chart(path: string): string;
 }
 
 export function createFileUrls(config: Config): FileUrls {
@@ -35,6 +40,8 @@ export function createFileUrls(config: Config): FileUrls {
   return {
     thumbnail: (id) => `${base}/files/assets/${id}/thumb.webp`,
     original: (id) => `${base}/files/assets/${id}/original`,
+    proposal: (id) => `${base}/api/proposals/${id}/budget.csv`,
+    chart: (p) => `${base}/charts/${p}`,
   };
 }
 
@@ -52,6 +59,8 @@ export interface Services {
   catalog: CatalogRepository;
   graph: GraphRepository;
   performance: PerformanceRepository;
+  /** Budget proposals and the decisions people made on them. */
+  proposals: ProposalsRepository;
   audit: AuditRepository;
   approvals: ApprovalsRepository;
   /** Every stored vector, per asset and provider (the source of truth for the kNN sidecar). */
@@ -131,6 +140,7 @@ export async function createDeps(
     catalog,
     graph: new GraphRepository(db),
     performance: new PerformanceRepository(db),
+    proposals: new ProposalsRepository(db),
     audit: new AuditRepository(db),
     conversations: new ConversationsRepository(db),
     approvals: new ApprovalsRepository(db),

@@ -82,6 +82,20 @@ export const View = z.discriminatedUnion('kind', [
     /** The method and its caveats, for numbers a person will judge. */
     note: z.string().optional(),
   }),
+  z.object({
+    kind: z.literal('proposal'),
+    /** The stored proposal's id: a person approves or rejects it with decide-proposal. */
+    id: z.string(),
+    status: z.enum(['proposed', 'approved', 'rejected']),
+    title: z.string(),
+    summary: z.string(),
+    columns: z.array(z.string()),
+    rows: z.array(z.array(Cell)),
+    total: z.number().optional(),
+    /** Labelled lines: window, method, impact, drivers, risks, what would change the advice. */
+    fields: z.array(z.object({ label: z.string(), value: z.string() })).default([]),
+    read: z.array(z.string()).default([]),
+  }),
   z.object({ kind: z.literal('pending'), action: PendingAction }),
   z.object({ kind: z.literal('text'), text: z.string() }),
 ]);
@@ -96,6 +110,10 @@ export const views = {
     ...v,
   }),
   table: (v: Omit<Extract<View, { kind: 'table' }>, 'kind'>): View => ({ kind: 'table', ...v }),
+  proposal: (v: Omit<Extract<View, { kind: 'proposal' }>, 'kind'>): View => ({
+    kind: 'proposal',
+    ...v,
+  }),
   pending: (action: PendingAction): View => ({ kind: 'pending', action }),
   text: (text: string): View => ({ kind: 'text', text }),
 };
@@ -111,6 +129,15 @@ export interface TextOptions {
 
 const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
 const num = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
+
+const cell = (c: z.output<typeof Cell>) =>
+  c === null
+    ? '–'
+    : typeof c === 'object'
+      ? `${num(c.value)} (${num(c.low)}–${num(c.high)})`
+      : typeof c === 'number'
+        ? num(c)
+        : c;
 
 /** Plain text of a view: what a person reads in a terminal, a chat message or an MCP result. */
 export function viewText(view: View, opts: TextOptions = {}): string {
@@ -167,14 +194,6 @@ export function viewText(view: View, opts: TextOptions = {}): string {
     case 'picture':
       return `${v.caption ?? v.alt}: ${v.url}`;
     case 'table': {
-      const cell = (c: z.output<typeof Cell>) =>
-        c === null
-          ? '–'
-          : typeof c === 'object'
-            ? `${num(c.value)} (${num(c.low)}–${num(c.high)})`
-            : typeof c === 'number'
-              ? num(c)
-              : c;
       const lines = v.title ? [`${v.title}:`] : [];
       if (v.read.length) lines.push(`Read as: ${v.read.join('; ')}.`);
       lines.push(v.columns.join(' | '));
@@ -182,6 +201,22 @@ export function viewText(view: View, opts: TextOptions = {}): string {
       if (v.total !== undefined && v.total > v.rows.length)
         lines.push(`(${v.rows.length} of ${v.total} rows)`);
       if (v.note) lines.push(`Note: ${v.note.replace(/\.$/, '')}.`);
+      return lines.join('\n');
+    }
+    case 'proposal': {
+      const lines = [`${v.title} (proposal ${v.id}, ${v.status}):`, v.summary];
+      if (v.read.length) lines.push(`Read as: ${v.read.join('; ')}.`);
+      if (v.rows.length) {
+        lines.push(v.columns.join(' | '));
+        for (const r of v.rows) lines.push(r.map(cell).join(' | '));
+        if (v.total !== undefined && v.total > v.rows.length)
+          lines.push(`(${v.rows.length} of ${v.total} rows)`);
+      }
+      for (const f of v.fields) lines.push(`${f.label}: ${f.value}`);
+      if (v.status === 'proposed')
+        lines.push(
+          `Nothing changes until a person decides: say "approve proposal ${v.id}" or "reject proposal ${v.id}".`,
+        );
       return lines.join('\n');
     }
     case 'pending':

@@ -13,7 +13,8 @@ const CHANNELS = { feed: 0.009, story: 0.006, mrec: 0.002 } as const;
 /**
  * 40 masters, each placed as three renditions (one per channel) over 28 days. Planted: warm ×1.25
  * and logo top-left ×1.15 on CTR; tiny small print changes nothing. Each master has its own appeal
- * (LogNormal 0.1), shared by its renditions: the variation a plain Poisson fit ignores.
+ * (LogNormal 0.1), shared by its renditions: the variation a plain Poisson fit ignores. CVR is a
+ * flat 3%; spend is 10 a day per placement.
  */
 export async function plantedLibrary(seed: number): Promise<TestEnv> {
   const env = await makeTestDeps();
@@ -25,6 +26,8 @@ export async function plantedLibrary(seed: number): Promise<TestEnv> {
     status: 'active',
   });
   const rng = createRng(seed);
+  // Conversions from a stream of their own, so the clicks stay what the CTR tests were written on.
+  const conversionRng = createRng(`${seed}-conversions`);
   const rows: PerfDaily[] = [];
   for (let m = 0; m < 40; m++) {
     const warm = rng() < 0.5;
@@ -103,12 +106,13 @@ export async function plantedLibrary(seed: number): Promise<TestEnv> {
       const rate = ctr * appeal * (warm ? 1.25 : 1) * (topLeft ? 1.15 : 1);
       for (let d = 1; d <= 28; d++) {
         const impressions = 4000;
+        const clicks = binomial(rng, impressions, rate);
         rows.push({
           placement: id,
           day: `2026-03-${String(d).padStart(2, '0')}`,
           impressions,
-          clicks: binomial(rng, impressions, rate),
-          conversions: 0,
+          clicks,
+          conversions: binomial(conversionRng, clicks, 0.03),
           spend: 10,
           revenue: 0,
         });

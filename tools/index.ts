@@ -1,6 +1,7 @@
 // The tool catalog: every surface (agent, MCP, web chat, Slack) serves exactly this list.
 
 import { assetHistory } from './asset-history.ts';
+import { decideProposal } from './decide-proposal.ts';
 import type { AnyTool } from './define-tool.ts';
 import { describeAsset } from './describe-asset.ts';
 import { explainPerformance } from './explain-performance.ts';
@@ -8,6 +9,7 @@ import { findDuplicates } from './find-duplicates.ts';
 import { findSimilar } from './find-similar.ts';
 import { getAsset } from './get-asset.ts';
 import { listAssets } from './list-assets.ts';
+import { recommendBudget } from './recommend-budget.ts';
 import { searchAssets } from './search-assets.ts';
 import { setAssetStatus } from './set-asset-status.ts';
 import { topPerformers } from './top-performers.ts';
@@ -23,6 +25,8 @@ export const catalog: readonly AnyTool[] = [
   describeAsset,
   topPerformers,
   explainPerformance,
+  recommendBudget,
+  decideProposal,
   setAssetStatus,
   updateAssetMetadata,
   assetHistory,

@@ -12,6 +12,7 @@ import { getAsset } from '../tools/get-asset.ts';
 import { mountApprovals } from './approvals.routes.ts';
 import { hostGuard } from './host-guard.ts';
 import { mountPerformance } from './performance.routes.ts';
+import { mountProposals } from './proposals.routes.ts';
 import { mountSimilar } from './similar.routes.ts';
 
 const httpActor = { id: 'http', surface: 'http' as const };
@@ -109,5 +110,6 @@ export function createApp(deps: Deps): Hono {
   mountApprovals(app, deps);
   mountSimilar(app, deps);
   mountPerformance(app, deps);
+  mountProposals(app, deps);
   return app;
 }

@@ -42,9 +42,10 @@ export function knownCampaigns(system: string): { name: string; slug: string }[]
 
 // ——— memory of earlier turns ———
 
-/** Asset ids a tool result is about: list items, or the one asset it describes. */
+/** Ids a tool result is about: list items, the one asset it describes, or the proposal it made. */
 export function idsOf(output: unknown): string[] {
   if (!isObj(output)) return [];
+  if (typeof output.proposalId === 'string') return [output.proposalId];
   if (Array.isArray(output.items)) {
     return output.items.flatMap((i) => (isObj(i) && typeof i.id === 'string' ? [i.id] : []));
   }

@@ -28,7 +28,7 @@ const reference: Extractor = {
     const a = bare ? { anaphora: 'all' as const, ordinal: undefined } : extractAnaphora(lower);
     if (!a.anaphora) return [];
     const m =
-      /\bthe\s+(?:first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last)\s+(?:one|asset|image|item|result)\b|\b(?:all of them|each of them|all of these|all of those|these|those|them|the above|this list|that list|this one|that one|this asset|that asset|this image|that image|the same asset|it|all|everything)\b/.exec(
+      /\bthe\s+(?:first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last)\s+(?:one|asset|image|item|result)\b|\b(?:all of them|each of them|all of these|all of those|these|those|them|the above|this list|that list|this one|that one|this asset|that asset|this image|that image|the same asset|it|all|everything)\b|\b(?:this|that|the|your)(?=\s+(?:budget\s+)?(?:proposal|recommendation)\b)/.exec(
         lower,
       );
     const start = m?.index ?? -1;

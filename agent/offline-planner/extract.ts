@@ -59,7 +59,7 @@ export function extractAnaphora(lower: string): { anaphora?: 'one' | 'all'; ordi
     return { anaphora: 'all' };
   }
   if (
-    /\b(?:it|this one|that one|this asset|that asset|this image|that image|the same asset)\b/.test(
+    /\b(?:it|this one|that one|this asset|that asset|this image|that image|the same asset)\b|\b(?:this|that|the|your)\s+(?:budget\s+)?(?:proposal|recommendation)\b/.test(
       lower,
     )
   ) {

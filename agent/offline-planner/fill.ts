@@ -2,6 +2,7 @@
 // explicitly (JSON or name=value), then the entities by property name and the enum words, all read
 // off the tool's JSON schema. Nothing here knows a tool by name.
 
+import { ID_FIELDS } from '../../assets/entities.ts';
 import { escapeRe } from '../../core/util.ts';
 import type { ToolExample } from '../../tools/define-tool.ts';
 import {
@@ -40,7 +41,7 @@ export interface Filled {
 type Props = Record<string, JsonSchema>;
 const typeOf = (s: JsonSchema) =>
   Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type;
-const isIdProp = (name: string) => /^(?:(?:asset|action|approval)?ids?|asset)$/i.test(name);
+const isIdProp = (name: string) => ID_FIELDS.test(name);
 
 /** A JSON object in the message ("list-assets {"limit": 2}") is explicit input. */
 export function jsonInput(text: string): Record<string, unknown> | undefined {
