@@ -7,7 +7,7 @@ import type { Services } from '../core/deps.ts';
 import { AppError } from '../core/errors.ts';
 import type { PlacementTotals } from '../store/performance.repository.ts';
 import { mastersOf, placementsIn } from './scope.ts';
-import { fitPrior, type Prior, shrink } from './shrinkage.ts';
+import { fitPrior, type Prior, type RateUnit, shrink } from './shrinkage.ts';
 import { resolveWindow, type Window } from './window.ts';
 
 export const METRICS = ['ctr', 'cvr', 'cpa', 'roas'] as const;
@@ -46,7 +46,7 @@ export interface Performer {
   metric: Interval | null;
   /** The unshrunk rate, for comparison. */
   raw: number | null;
-  /** The metric at the unit's channels' rates: what "average" means for it. */
+  /** The metric at the unit's channel × market rates: what "average" means for it. */
   expected: number | null;
   impressions: number;
   clicks: number;
@@ -79,9 +79,11 @@ interface Unit {
   conversions: number;
   spend: number;
   revenue: number;
-  /** Expected clicks at the channels' CTR, and expected conversions at their CVR. */
+  /** Expected clicks at the channel × market CTR, and expected conversions at their CVR. */
   eClicks: number;
   eConversions: number;
+  /** The index the unit is pulled toward: its master's, for a placed asset; 1 for a master. */
+  pull: { ctr: number; cvr: number };
   placements: number;
   channels: Set<string>;
 }
@@ -108,32 +110,53 @@ export async function topPerformers(
   read.push(
     `${window.label}: ${window.from} to ${window.to} (asOf ${window.asOf}, ${window.asOfSource})`,
   );
-  let totals = (
+  // The family: the scope without its channel filter. A creative's other channels tell how good
+  // it is, and the channel × market rates are measured over them too.
+  const family = input.channel
+    ? (await placementsIn(deps, { campaign: input.campaign, market: input.market })).placements
+    : placements;
+  const byId = new Map(family.map((p) => [p.id, p]));
+  let familyTotals = (
     await deps.performance.totalsByPlacement({ from: window.from, to: window.to })
-  ).filter((t) => inScope.has(t.placement));
-  if (window.live) totals = totals.filter((t) => t.last >= window.asOf);
-  const byId = new Map(placements.map((p) => [p.id, p]));
+  ).filter((t) => byId.has(t.placement));
+  if (window.live) familyTotals = familyTotals.filter((t) => t.last >= window.asOf);
+  const totals = familyTotals.filter((t) => inScope.has(t.placement));
 
-  // The channels' own rates in this scope and window: what a unit is measured against.
-  const channelRate = new Map<string, { imp: number; clicks: number; conv: number }>();
-  for (const t of totals) {
-    const ch = byId.get(t.placement)!.channel;
-    const c = channelRate.get(ch) ?? { imp: 0, clicks: 0, conv: 0 };
+  // The channel × market rates in this scope and window: what a unit is measured against, so
+  // neither a channel mix nor a market mix is an advantage.
+  const cells = new Map<string, { imp: number; clicks: number; conv: number }>();
+  const cellOf = (p: { channel: string; market?: string | null }) =>
+    `${p.channel}|${p.market ?? ''}`;
+  for (const t of familyTotals) {
+    const key = cellOf(byId.get(t.placement)!);
+    const c = cells.get(key) ?? { imp: 0, clicks: 0, conv: 0 };
     c.imp += t.impressions;
     c.clicks += t.clicks;
     c.conv += t.conversions;
-    channelRate.set(ch, c);
+    cells.set(key, c);
   }
+  const expectedOf = (t: PlacementTotals) => {
+    const c = cells.get(cellOf(byId.get(t.placement)!))!;
+    return {
+      clicks: c.imp ? (t.impressions * c.clicks) / c.imp : 0,
+      conversions: c.clicks ? (t.clicks * c.conv) / c.clicks : 0,
+    };
+  };
 
-  const masterOf = input.unit === 'master' ? await mastersOf(deps) : undefined;
+  const masterOf = await mastersOf(deps);
   if (input.unit === 'master')
     read.unshift(
       '"hero images" read as the masters (key visuals), each ranked by all its renditions and cuts',
     );
+  // A placed asset is pulled toward its master's index (over all the master's placements in the
+  // family), not toward the channel's rate: a rendition shares its creative's appeal, so a week of
+  // one placement is read together with the creative's other placements.
+  const pooled =
+    input.unit === 'asset' ? masterIndices(familyTotals, byId, masterOf, expectedOf) : undefined;
   const units = new Map<string, Unit>();
   for (const t of totals) {
     const p = byId.get(t.placement)!;
-    const id = masterOf ? masterOf(p.asset) : p.asset;
+    const id = input.unit === 'master' ? masterOf(p.asset) : p.asset;
     const u =
       units.get(id) ??
       ({
@@ -147,11 +170,12 @@ export async function topPerformers(
         eConversions: 0,
         placements: 0,
         channels: new Set(),
+        pull: pooled?.get(masterOf(p.asset)) ?? { ctr: 1, cvr: 1 },
       } satisfies Unit);
-    const c = channelRate.get(p.channel)!;
+    const e = expectedOf(t);
     add(u, t);
-    u.eClicks += c.imp ? (t.impressions * c.clicks) / c.imp : 0;
-    u.eConversions += c.clicks ? (t.clicks * c.conv) / c.clicks : 0;
+    u.eClicks += e.clicks;
+    u.eConversions += e.conversions;
     u.placements++;
     u.channels.add(p.channel);
     units.set(id, u);
@@ -159,11 +183,7 @@ export async function topPerformers(
   const all = [...units.values()];
   const eligible = all.filter((u) => u.impressions >= input.minImpressions);
   const byCtr = input.metric === 'ctr';
-  const prior = fitPrior(
-    all.map((u) =>
-      byCtr ? { k: u.clicks, e: u.eClicks } : { k: u.conversions, e: u.eConversions },
-    ),
-  );
+  const prior = fitPrior(all.map((u) => rateUnit(u, byCtr)));
   const totalRevenue = all.reduce((s, u) => s + u.revenue, 0);
   const totalConversions = all.reduce((s, u) => s + u.conversions, 0);
   const scopeOrderValue = totalConversions ? totalRevenue / totalConversions : 0;
@@ -226,11 +246,50 @@ export async function topPerformers(
     belowVolume: all.length - eligible.length,
     read,
     explanation: {
-      method: `Empirical Bayes: each ${of}'s ${byCtr ? 'clicks' : 'conversions'} against what its channels' ${byCtr ? 'CTR' : 'CVR'} in this scope and window would give (so a channel mix is no advantage), with a Gamma–Poisson prior whose spread between creatives (${Math.round(prior.spread * 1000) / 10}%) was ${prior.assumed ? 'assumed' : `estimated from ${prior.units} ${of}s (DerSimonian–Laird)`}. A ${of} with little data stays near its channels' rate, so 40 impressions cannot beat 400,000 by luck. Ranges are 90% credible intervals.${input.unit === 'master' ? ' A master counts every rendition and localized cut placed from it.' : ''}`,
+      method: `Empirical Bayes: each ${of}'s ${byCtr ? 'clicks' : 'conversions'} against what its channel × market ${byCtr ? 'CTR' : 'CVR'} in this scope and window would give (so a channel or market mix is no advantage), with a Gamma–Poisson prior whose spread (${Math.round(prior.spread * 1000) / 10}%) was ${prior.assumed ? 'assumed' : `estimated from ${prior.units} ${of}s (DerSimonian–Laird)`}. ${input.unit === 'master' ? `A master with little data stays near its channels' rate, so 40 impressions cannot beat 400,000 by luck. A master counts every rendition and localized cut placed from it.` : `Two levels: a placed asset is pulled toward its master's index, measured over all the master's placements in ${input.channel ? 'every channel of ' : ''}this scope, and the spread is how far a master's placed assets differ from it; so a week of one placement is read with the creative's other placements, and 40 impressions cannot beat 400,000 by luck.`} Ranges are 90% credible intervals.`,
       prior,
       caveats,
     },
   };
+}
+
+/** The unit's evidence against the rate it is pulled toward. */
+function rateUnit(u: Unit, byCtr: boolean): RateUnit {
+  return byCtr
+    ? { k: u.clicks, e: u.eClicks * u.pull.ctr }
+    : { k: u.conversions, e: u.eConversions * u.pull.cvr };
+}
+
+/** The unit's index against its channels' rates, shrunk toward the index it is pulled toward. */
+function shrunk(u: Unit, byCtr: boolean, prior: Prior) {
+  const pull = byCtr ? u.pull.ctr : u.pull.cvr;
+  const s = shrink(rateUnit(u, byCtr), prior);
+  return { index: s.index * pull, low: s.low * pull, high: s.high * pull };
+}
+
+/** Each master's shrunk CTR and CVR index over all its placements (the first level). */
+function masterIndices(
+  totals: readonly PlacementTotals[],
+  byId: ReadonlyMap<string, { asset: string }>,
+  masterOf: (id: string) => string,
+  expectedOf: (t: PlacementTotals) => { clicks: number; conversions: number },
+): Map<string, { ctr: number; cvr: number }> {
+  const m = new Map<string, { ctr: RateUnit; cvr: RateUnit }>();
+  for (const t of totals) {
+    const id = masterOf(byId.get(t.placement)!.asset);
+    const e = expectedOf(t);
+    const u = m.get(id) ?? { ctr: { k: 0, e: 0 }, cvr: { k: 0, e: 0 } };
+    u.ctr.k += t.clicks;
+    u.ctr.e += e.clicks;
+    u.cvr.k += t.conversions;
+    u.cvr.e += e.conversions;
+    m.set(id, u);
+  }
+  const ctr = fitPrior([...m.values()].map((u) => u.ctr));
+  const cvr = fitPrior([...m.values()].map((u) => u.cvr));
+  return new Map(
+    [...m].map(([id, u]) => [id, { ctr: shrink(u.ctr, ctr).index, cvr: shrink(u.cvr, cvr).index }]),
+  );
 }
 
 function add(u: Unit, t: PlacementTotals) {
@@ -249,7 +308,7 @@ function score(
 ): { metric: Interval | null; raw: number | null; expected: number | null } {
   if (metric === 'ctr') {
     if (!u.impressions) return { metric: null, raw: null, expected: null };
-    const s = shrink({ k: u.clicks, e: u.eClicks }, prior);
+    const s = shrunk(u, true, prior);
     const base = u.eClicks / u.impressions;
     return {
       metric: {
@@ -262,7 +321,7 @@ function score(
     };
   }
   if (!u.clicks) return { metric: null, raw: null, expected: null };
-  const s = shrink({ k: u.conversions, e: u.eConversions }, prior);
+  const s = shrunk(u, false, prior);
   const base = u.eConversions / u.clicks;
   const cvr = { value: s.index * base, low: s.low * base, high: s.high * base };
   if (metric === 'cvr')

@@ -19,7 +19,12 @@ const actor = { actor: { id: 't', surface: 'test' as const } };
  * Eight masters in one campaign, each with a feed rendition; "strong" also has a story rendition.
  * April is the window that "last month" means on data ending 30 May.
  */
-async function library() {
+type Place = (
+  master: string,
+  channel: string,
+  days: Record<string, [number, number]>,
+) => Promise<void>;
+async function library(more?: (place: Place) => Promise<void>) {
   env = await makeTestDeps();
   const { deps } = env;
   await deps.catalog.upsertCampaign({
@@ -40,7 +45,7 @@ async function library() {
   const rows: PerfDaily[] = [];
   const masters: Record<string, string> = {};
   let seed = 1;
-  const place = async (master: string, channel: string, days: Record<string, [number, number]>) => {
+  const place: Place = async (master, channel, days) => {
     const r = await ingestBuffer(deps, await makeImage({ seed: seed++ }), {
       name: `${master}-${channel}.jpg`,
       overrides: { kind: 'rendition', title: `${master} ${channel}`, channel },
@@ -87,6 +92,7 @@ async function library() {
       '2026-05-30': [1000, 10],
     });
   }
+  await more?.(place);
   await deps.performance.upsertDaily(rows);
   return { deps, masters };
 }
@@ -147,6 +153,27 @@ describe('top-performers', () => {
     const worst = await invokeTool(topPerformers, { worst: true, unit: 'asset' }, deps, actor);
     const ctrs = worst.items.map((i) => i.metric!.value);
     expect(ctrs).toEqual([...ctrs].sort((a, b) => a - b));
+  });
+
+  it("reads a placed asset with its master's other placements (two-level shrinkage)", async () => {
+    // On stories, c1 and "strong" show the same raw CTR on thin data; strong's feed and story say
+    // its creative is better, c1's feed says it is average.
+    const { deps, masters } = await library((place) =>
+      place('c1', 'instagram-story', { '2026-04-12': [2000, 30] }),
+    );
+    const out = await invokeTool(
+      topPerformers,
+      { channel: 'instagram-story', unit: 'asset', minImpressions: 0, period: 'in April' },
+      deps,
+      actor,
+    );
+    const [first, second] = out.items;
+    expect(first!.asset.title).toBe('strong instagram-story');
+    expect(second!.asset.title).toBe('c1 instagram-story');
+    expect(second!.raw).toBeCloseTo(first!.raw!, 3);
+    expect(second!.metric!.value).toBeLessThan(first!.metric!.value);
+    expect(out.explanation.method).toMatch(/pulled toward its master's index/);
+    expect(masters.c1).toBeDefined();
   });
 
   it('says clearly when nothing ran in the scope or the words are not a window', async () => {

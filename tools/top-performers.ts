@@ -18,7 +18,7 @@ export const TopPerformersResult = z.object({
       asset: AssetSummary,
       metric: Interval.nullable().describe('shrunk estimate with its 90% credible interval'),
       raw: z.number().nullable().describe('the plain rate, unshrunk'),
-      expected: z.number().nullable().describe("the metric at the unit's channels' own rates"),
+      expected: z.number().nullable().describe("the metric at the unit's channel × market rates"),
       impressions: z.number(),
       clicks: z.number(),
       conversions: z.number(),
