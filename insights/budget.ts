@@ -15,6 +15,7 @@ import type { Services } from '../core/deps.ts';
 import { AppError } from '../core/errors.ts';
 import type { PlacementTotals } from '../store/performance.repository.ts';
 import { attribute } from './attribution.ts';
+import { type DayCount, fatigueOf } from './fatigue.ts';
 import { mastersOf, placementsIn, type ScopeInput } from './scope.ts';
 import { fitPrior, type Prior, type RateUnit, shrink } from './shrinkage.ts';
 import { resolveWindow, type Window } from './window.ts';
@@ -427,8 +428,30 @@ export async function recommendBudget(
     input.across === 'creatives'
       ? 'each channel keeps its total: this moves money between creatives, not between channels'
       : 'money moves between channels too: their costs per impression are assumed to hold at the new spend, the weakest assumption here',
-    'creative fatigue: a creative whose rates are falling is valued on its whole evidence window',
   ];
+  // Fatigue: a creative whose CTR is falling is worth less next week than its window says.
+  const series = new Map<string, Map<string, DayCount>>();
+  const liveMasters = new Set(live.map((l) => l.master));
+  for (const r of await deps.performance.daily({ from: window.from, to: window.to })) {
+    const p = byId.get(r.placement);
+    const m = p && masterOf(p.asset);
+    if (!m || !liveMasters.has(m)) continue;
+    const days = series.get(m) ?? new Map<string, DayCount>();
+    const d = days.get(r.day) ?? { day: r.day, trials: 0, successes: 0 };
+    d.trials += r.impressions;
+    d.successes += r.clicks;
+    days.set(r.day, d);
+    series.set(m, days);
+  }
+  const tired = [...series].flatMap(([m, days]) => {
+    const f = fatigueOf([...days.values()]);
+    return f?.flagged ? [{ m, f }] : [];
+  });
+  risks.push(
+    tired.length
+      ? `creative fatigue: ${tired.map(({ m, f }) => `${titles.get(m) ?? m} (CTR ${Math.round(f.perWeek * 1000) / 10}% a week, 90% ${Math.round(f.low * 1000) / 10} to ${Math.round(f.high * 1000) / 10})`).join('; ')} ${tired.length === 1 ? 'is' : 'are'} falling: valued on the whole window, ${tired.length === 1 ? 'it' : 'they'} may be worth less next week`
+      : 'no creative shows fatigue (a falling CTR) over the evidence window; one that starts to tire is valued on its past',
+  );
   if (ending)
     risks.push(
       `${ending} of the ${live.length} placements' flights end before ${budgetPeriod.to}: the proposal assumes they run through the budget period`,

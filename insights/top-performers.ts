@@ -6,6 +6,7 @@ import type { DateRange } from '../core/dates.ts';
 import type { Services } from '../core/deps.ts';
 import { AppError } from '../core/errors.ts';
 import type { PlacementTotals } from '../store/performance.repository.ts';
+import { type DayCount, type Fatigue, fatigueOf } from './fatigue.ts';
 import { mastersOf, placementsIn } from './scope.ts';
 import { fitPrior, type Prior, type RateUnit, shrink } from './shrinkage.ts';
 import { resolveWindow, type Window } from './window.ts';
@@ -55,6 +56,8 @@ export interface Performer {
   revenue: number;
   placements: number;
   channels: string[];
+  /** The trend of its CTR (or CVR) over the window; null with under 14 days of data. */
+  fatigue: Fatigue | null;
 }
 
 export interface TopPerformersResult {
@@ -196,7 +199,13 @@ export async function topPerformers(
     return sign * (a.metric.value - b.metric.value) || a.u.id.localeCompare(b.u.id);
   });
   const top = scored.slice(0, input.limit);
-  const listed = await deps.assets.matching({ ids: top.map((s) => s.u.id) });
+  const [listed, trends] = await Promise.all([
+    deps.assets.matching({ ids: top.map((s) => s.u.id) }),
+    fatigueByUnit(deps, window, totals, byId, (a) => (input.unit === 'master' ? masterOf(a) : a), {
+      units: new Set(top.map((s) => s.u.id)),
+      byCtr,
+    }),
+  ]);
   const cards = new Map(listed.map((e) => [e.id, card(e, deps.urls)]));
   const items = top.flatMap((s, i): Performer[] => {
     const asset = cards.get(s.u.id);
@@ -215,6 +224,7 @@ export async function topPerformers(
         revenue: round(s.u.revenue, 2),
         placements: s.u.placements,
         channels: [...s.u.channels].sort(),
+        fatigue: trends.get(s.u.id) ?? null,
       },
     ];
   });
@@ -234,6 +244,11 @@ export async function topPerformers(
     caveats.push(
       `${name} carries the conversion rate's uncertainty; spend${input.metric === 'roas' ? ' and order value are' : ' is'} taken as measured`,
     );
+  const tired = items.filter((i) => i.fatigue?.flagged);
+  if (tired.length)
+    caveats.push(
+      `creative fatigue: ${tired.map((i) => `${i.asset.title} (${i.fatigue!.perWeek < 0 ? '' : '+'}${Math.round(i.fatigue!.perWeek * 1000) / 10}% a week, 90% ${Math.round(i.fatigue!.low * 1000) / 10} to ${Math.round(i.fatigue!.high * 1000) / 10})`).join('; ')} ${tired.length === 1 ? 'is' : 'are'} falling over the window`,
+    );
   const thin = items.filter((i) => i.metric && i.metric.high > 1.5 * i.metric.low).length;
   if (thin) caveats.push(`${thin} of the ${items.length} shown have wide intervals (thin data)`);
   return {
@@ -251,6 +266,34 @@ export async function topPerformers(
       caveats,
     },
   };
+}
+
+/** The trend over the window of each listed unit's CTR (or CVR for the conversion metrics). */
+async function fatigueByUnit(
+  deps: Pick<Services, 'performance'>,
+  window: Window,
+  totals: readonly PlacementTotals[],
+  byId: ReadonlyMap<string, { asset: string }>,
+  unitOf: (asset: string) => string,
+  opts: { units: ReadonlySet<string>; byCtr: boolean },
+): Promise<Map<string, Fatigue | null>> {
+  const placements = new Map<string, string>();
+  for (const t of totals) {
+    const unit = unitOf(byId.get(t.placement)!.asset);
+    if (opts.units.has(unit)) placements.set(t.placement, unit);
+  }
+  const series = new Map<string, Map<string, DayCount>>();
+  for (const r of await deps.performance.daily({ from: window.from, to: window.to })) {
+    const unit = placements.get(r.placement);
+    if (!unit) continue;
+    const days = series.get(unit) ?? new Map<string, DayCount>();
+    const d = days.get(r.day) ?? { day: r.day, trials: 0, successes: 0 };
+    d.trials += opts.byCtr ? r.impressions : r.clicks;
+    d.successes += opts.byCtr ? r.clicks : r.conversions;
+    days.set(r.day, d);
+    series.set(unit, days);
+  }
+  return new Map([...series].map(([u, days]) => [u, fatigueOf([...days.values()])]));
 }
 
 /** The unit's evidence against the rate it is pulled toward. */

@@ -176,6 +176,37 @@ describe('top-performers', () => {
     expect(masters.c1).toBeDefined();
   });
 
+  it('flags creative fatigue with its slope and interval, and only where the rate falls', async () => {
+    const days = (perWeek: number) =>
+      Object.fromEntries(
+        Array.from({ length: 28 }, (_, d): [string, [number, number]] => [
+          `2026-04-${String(d + 1).padStart(2, '0')}`,
+          [5000, Math.round(5000 * 0.02 * (1 + perWeek) ** (d / 7))],
+        ]),
+      );
+    const { deps } = await library(async (place) => {
+      await place('c3', 'instagram-story', days(-0.12));
+      await place('c4', 'instagram-story', days(0));
+    });
+    const out = await invokeTool(
+      topPerformers,
+      { channel: 'instagram-story', unit: 'asset', period: 'in April' },
+      deps,
+      actor,
+    );
+    const by = (t: string) => out.items.find((i) => i.asset.title === t)!;
+    const tired = by('c3 instagram-story').fatigue!;
+    expect(tired.flagged).toBe(true);
+    expect(tired.low).toBeLessThan(-0.12);
+    expect(tired.high).toBeGreaterThan(-0.12);
+    expect(by('c4 instagram-story').fatigue!.flagged).toBe(false);
+    expect(by('strong instagram-story').fatigue).toBeNull();
+    expect(out.explanation.caveats.join(' ')).toMatch(
+      /creative fatigue: c3 instagram-story \(-1\d(\.\d)?% a week, 90% -\d+(\.\d)? to -\d+(\.\d)?\) is falling/,
+    );
+    expect(viewText(topPerformers.view!(out, {} as never))).toMatch(/trend %\/week \(90%\)/);
+  });
+
   it('says clearly when nothing ran in the scope or the words are not a window', async () => {
     const { deps } = await library();
     await expect(invokeTool(topPerformers, { channel: 'web-hero' }, deps, actor)).rejects.toThrow(

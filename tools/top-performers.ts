@@ -26,6 +26,19 @@ export const TopPerformersResult = z.object({
       revenue: z.number(),
       placements: z.number(),
       channels: z.array(z.string()),
+      fatigue: z
+        .object({
+          perWeek: z.number(),
+          low: z.number(),
+          high: z.number(),
+          overWindow: z.number(),
+          days: z.number(),
+          flagged: z.boolean(),
+        })
+        .nullable()
+        .describe(
+          'the trend of its rate over the window, per week, with its 90% interval; flagged when it is falling',
+        ),
     }),
   ),
   total: z.number(),
@@ -102,6 +115,7 @@ export const topPerformers = defineTool({
         'clicks',
         'conversions',
         'placements',
+        'trend %/week (90%)',
       ],
       rows: out.items.map((i) => [
         i.rank,
@@ -115,6 +129,13 @@ export const topPerformers = defineTool({
         i.clicks,
         i.conversions,
         i.placements,
+        i.fatigue
+          ? {
+              value: pct(i.fatigue.perWeek),
+              low: pct(i.fatigue.low),
+              high: pct(i.fatigue.high),
+            }
+          : null,
       ]),
       total: out.total,
       note: [out.explanation.method, ...out.explanation.caveats].join(' '),
