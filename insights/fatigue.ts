@@ -39,10 +39,9 @@ export function fatigueOf(series: readonly DayCount[]): Fatigue | null {
   if (days.length < MIN_DAYS) return null;
   const total = days.reduce((s, d) => s + d.successes, 0);
   if (total < 20) return null;
-  const t0 = Date.parse(
-    `${days.reduce((m, d) => (d.day < m ? d.day : m), days[0]!.day)}T00:00:00Z`,
-  );
-  const t = days.map((d) => (Date.parse(`${d.day}T00:00:00Z`) - t0) / (7 * DAY));
+  const weeks = days.map((d) => Date.parse(`${d.day}T00:00:00Z`) / (7 * DAY));
+  const first = Math.min(...weeks);
+  const t = weeks.map((w) => w - first);
   const n = days.map((d) => d.trials);
   const y = days.map((d) => d.successes);
   let a = Math.log(total / n.reduce((s, x) => s + x, 0));
