@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { views } from '../core/views.ts';
 import { attribute } from '../insights/attribution.ts';
+import { chartPath } from '../insights/chart-query.ts';
 import { FEATURES } from '../insights/features.ts';
 import { PerformanceScope, WindowOut } from '../insights/window.ts';
 import { AssetIdInput } from './asset-views.ts';
@@ -48,6 +49,7 @@ export const ExplainPerformanceResult = z.object({
     controls: z.array(z.string()),
     caveats: z.array(z.string()),
   }),
+  chartUrl: z.string().optional().describe('every effect with its error bar, as SVG (PNG: .png)'),
 });
 
 const pct = (m: number) => `${m >= 1 ? '+' : '−'}${Math.abs(Math.round((m - 1) * 100))}%`;
@@ -125,15 +127,34 @@ export const explainPerformance = defineTool({
         out.explanation.method,
         ...out.explanation.caveats,
         ...out.notEstimated.map((f) => `${f.label}: not estimated (${f.reason})`),
+        ...(out.chartUrl ? [`Chart: ${out.chartUrl}`] : []),
       ].join(' '),
     }),
   run: async (input, deps) => {
-    const out = await attribute(deps, {
+    const fit = await attribute(deps, {
       ...input,
       features: input.feature
         ? [input.feature.replace(/_/g, ' ').replace(/ position$/, '')]
         : undefined,
     });
+    const period = typeof input.period === 'string' ? input.period : input.period?.label;
+    const out = {
+      ...fit,
+      ...(fit.effects.length
+        ? {
+            chartUrl: deps.urls.chart(
+              chartPath('effects', 'svg', {
+                metric: input.metric,
+                campaign: input.campaign,
+                channel: input.channel,
+                market: input.market,
+                period,
+                asOf: fit.window.asOf,
+              }),
+            ),
+          }
+        : {}),
+    };
     if (!input.assetId) return out;
     const a = await deps.assets.get(input.assetId);
     return {

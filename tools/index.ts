@@ -1,6 +1,7 @@
 // The tool catalog: every surface (agent, MCP, web chat, Slack) serves exactly this list.
 
 import { assetHistory } from './asset-history.ts';
+import { chartPerformance } from './chart-performance.ts';
 import { decideProposal } from './decide-proposal.ts';
 import type { AnyTool } from './define-tool.ts';
 import { describeAsset } from './describe-asset.ts';
@@ -25,6 +26,7 @@ export const catalog: readonly AnyTool[] = [
   describeAsset,
   topPerformers,
   explainPerformance,
+  chartPerformance,
   recommendBudget,
   decideProposal,
   setAssetStatus,

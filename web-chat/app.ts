@@ -10,6 +10,7 @@ import { parseKey } from '../store/ids.ts';
 import { invokeTool } from '../tools/define-tool.ts';
 import { getAsset } from '../tools/get-asset.ts';
 import { mountApprovals } from './approvals.routes.ts';
+import { mountCharts } from './charts.routes.ts';
 import { hostGuard } from './host-guard.ts';
 import { mountPerformance } from './performance.routes.ts';
 import { mountProposals } from './proposals.routes.ts';
@@ -111,5 +112,6 @@ export function createApp(deps: Deps): Hono {
   mountSimilar(app, deps);
   mountPerformance(app, deps);
   mountProposals(app, deps);
+  mountCharts(app, deps);
   return app;
 }

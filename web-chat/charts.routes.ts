@@ -1,0 +1,39 @@
+// Charts at stable URLs: /charts/trend.svg (or .png) and /charts/effects.svg (or .png), their
+// query the chart's whole input, so a URL always draws the same question (asOf pins the window).
+import type { Context, Hono } from 'hono';
+import type { z } from 'zod';
+import type { Deps } from '../core/deps.ts';
+import { AppError } from '../core/errors.ts';
+import { ChartQuery } from '../insights/chart-query.ts';
+import { effectsChart, toPng, trendChart } from '../insights/charts.ts';
+import { describeZodError } from '../tools/define-tool.ts';
+
+function query<T extends z.ZodType>(c: Context, schema: T): z.output<T> {
+  const parsed = schema.safeParse(c.req.query());
+  if (!parsed.success) throw new AppError('invalid_input', describeZodError(parsed.error));
+  return parsed.data;
+}
+
+async function send(c: Context, svg: string, format: string) {
+  const headers = { 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' };
+  if (format === 'png')
+    return c.body(new Uint8Array(await toPng(svg)), 200, {
+      ...headers,
+      'content-type': 'image/png',
+    });
+  return c.body(svg, 200, { ...headers, 'content-type': 'image/svg+xml; charset=utf-8' });
+}
+
+export function mountCharts(app: Hono, deps: Deps): void {
+  app.get('/charts/:file{(trend|effects)\\.(svg|png)}', async (c) => {
+    const [kind, format] = c.req.param('file').split('.') as ['trend' | 'effects', string];
+    const q = query(c, ChartQuery.strict());
+    if (kind === 'trend') {
+      if (!q.asset) throw new AppError('invalid_input', 'asset: required for a trend chart');
+      const chart = await trendChart(deps, { ...q, assetId: q.asset });
+      return send(c, chart.svg, format);
+    }
+    const chart = await effectsChart(deps, q);
+    return send(c, chart.svg, format);
+  });
+}
