@@ -33,6 +33,7 @@ const PLANTED = [
 ] as const;
 /** Features whose effect the model sets to none. */
 const NULLS = [
+  'off_palette',
   'disclaimer_tiny',
   'disclaimer_low_contrast',
   'disclaimer_missing',

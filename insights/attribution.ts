@@ -8,7 +8,7 @@ import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import type { DateRange } from '../core/dates.ts';
 import type { Services } from '../core/deps.ts';
 import { AppError } from '../core/errors.ts';
-import { FEATURES } from './features.ts';
+import { FEATURES, featureContext } from './features.ts';
 import { fitPoisson } from './glm.ts';
 import { mastersOf, placementsIn } from './scope.ts';
 import { resolveWindow, type Window } from './window.ts';
@@ -96,12 +96,13 @@ export async function attribute(deps: Deps, input: AttributionInput): Promise<At
     );
 
   // Per placement: its features (known or not), master, and cells by weekday.
+  const ctx = await featureContext(deps);
   const featureOf = new Map<string, (boolean | undefined)[]>();
   for (const p of placements) {
     const a = assets.get(p.asset);
     featureOf.set(
       p.id,
-      wanted.map((f) => (a ? f.of(a) : undefined)),
+      wanted.map((f) => (a ? f.of(a, ctx) : undefined)),
     );
   }
   // Features measured on no asset in scope, or on every one the same way, cannot be estimated.

@@ -2,15 +2,43 @@
 // (palette and warmth, the logo step, OCR, people, CLIP tags), never from the demo's ground truth.
 // A feature is unknown (undefined) when the step that would tell has not run on the asset, and
 // such assets are left out of that feature's estimate rather than counted as "no".
+import type { Services } from '../core/deps.ts';
 import type { Asset } from '../store/models.ts';
+import { deltaE2000, hexToRgb, rgbToLab } from '../vision/color.ts';
 import { WARMTH_THRESHOLD } from '../vision/composition.ts';
+
+/** What some features are measured against: the brand kits' colours, in Lab. */
+export interface FeatureContext {
+  brandLab: readonly [number, number, number][];
+}
 
 export interface FeatureDef {
   id: string;
   label: string;
   /** What measures it, for the explanation. */
   source: string;
-  of(a: Asset): boolean | undefined;
+  of(a: Asset, ctx: FeatureContext): boolean | undefined;
+}
+
+export async function featureContext(deps: Pick<Services, 'catalog'>): Promise<FeatureContext> {
+  const brands = await deps.catalog.brands();
+  return { brandLab: brands.flatMap((b) => b.palette.map((c) => rgbToLab(...hexToRgb(c.hex)))) };
+}
+
+/**
+ * Off-palette: at least 45% of the picture in saturated colours (chroma over 30) more than
+ * ΔE2000 11 from every brand colour. Calibrated on the demo library (seed 0): 32 of its 33
+ * off-palette assets, 0 of its 249 others; the brand's own gradients blend to at most 42%.
+ */
+function offPalette(a: Asset, ctx: FeatureContext): boolean | undefined {
+  if (!ctx.brandLab.length || !a.palette.length) return undefined;
+  let share = 0;
+  for (const p of a.palette) {
+    const [L, A, B] = p.lab;
+    if (Math.hypot(A, B) < 30) continue;
+    if (ctx.brandLab.every((b) => deltaE2000(L, A, B, b[0], b[1], b[2]) > 11)) share += p.coverage;
+  }
+  return share >= 0.45;
 }
 
 /** The headline: the lines drawn at the largest size (within 80% of it). */
@@ -47,6 +75,12 @@ export const FEATURES: readonly FeatureDef[] = [
     label: 'warm palette',
     source: `composition.warmth > ${WARMTH_THRESHOLD} (red over blue in the palette)`,
     of: (a) => (a.composition ? a.composition.warmth > WARMTH_THRESHOLD : undefined),
+  },
+  {
+    id: 'off_palette',
+    label: 'off-palette colours',
+    source: "the palette: 45% or more in saturated colours far (ΔE2000 > 11) from the brand kit's",
+    of: offPalette,
   },
   {
     id: 'logo_top_left',

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { views } from '../core/views.ts';
 import { attribute } from '../insights/attribution.ts';
 import { chartPath } from '../insights/chart-query.ts';
-import { FEATURES } from '../insights/features.ts';
+import { FEATURES, featureContext } from '../insights/features.ts';
 import { PerformanceScope, WindowOut } from '../insights/window.ts';
 import { AssetIdInput } from './asset-views.ts';
 import { defineTool } from './define-tool.ts';
@@ -156,13 +156,17 @@ export const explainPerformance = defineTool({
         : {}),
     };
     if (!input.assetId) return out;
-    const a = await deps.assets.get(input.assetId);
+    const [a, ctx] = await Promise.all([deps.assets.get(input.assetId), featureContext(deps)]);
     return {
       ...out,
       asset: {
         id: a.id,
         title: a.title || a.originalName,
-        features: FEATURES.map((f) => ({ feature: f.id, label: f.label, has: f.of(a) ?? null })),
+        features: FEATURES.map((f) => ({
+          feature: f.id,
+          label: f.label,
+          has: f.of(a, ctx) ?? null,
+        })),
       },
     };
   },
