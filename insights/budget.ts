@@ -15,8 +15,8 @@ import type { Services } from '../core/deps.ts';
 import { AppError } from '../core/errors.ts';
 import type { PlacementTotals } from '../store/performance.repository.ts';
 import { attribute } from './attribution.ts';
-import { type DayCount, fatigueOf } from './fatigue.ts';
-import { mastersOf, placementsIn, type ScopeInput } from './scope.ts';
+import { fatigueByUnit } from './fatigue.ts';
+import { cellRates, mastersOf, placementsIn, type ScopeInput } from './scope.ts';
 import { fitPrior, type Prior, type RateUnit, shrink } from './shrinkage.ts';
 import { resolveWindow, type Window } from './window.ts';
 
@@ -198,26 +198,7 @@ export async function recommendBudget(
   );
 
   // Base rates per channel × market cell in the evidence window, with the channel's as fallback.
-  const cells = new Map<string, { imp: number; clicks: number; conv: number }>();
-  const bump = (key: string, t: PlacementTotals) => {
-    const c = cells.get(key) ?? { imp: 0, clicks: 0, conv: 0 };
-    c.imp += t.impressions;
-    c.clicks += t.clicks;
-    c.conv += t.conversions;
-    cells.set(key, c);
-  };
-  for (const t of evidence) {
-    const p = byId.get(t.placement)!;
-    bump(`${p.channel}|${p.market ?? ''}`, t);
-    bump(p.channel, t);
-    bump('', t);
-  }
-  const rate = (channel: string, market: string | null) => {
-    const c = [`${channel}|${market ?? ''}`, channel, ''].map((k) => cells.get(k)).find((x) => x);
-    const ctr = c && c.imp > 0 ? c.clicks / c.imp : 0;
-    const cvr = c && c.clicks > 0 ? c.conv / c.clicks : 0;
-    return { ctr, cvr };
-  };
+  const { rate } = cellRates(evidence, byId);
 
   // Each creative's evidence against its placements' base rates: one index per master.
   const masterOf = await mastersOf(deps);
@@ -225,7 +206,7 @@ export async function recommendBudget(
   for (const t of evidence) {
     const p = byId.get(t.placement)!;
     const m = masterOf(p.asset);
-    const r = rate(p.channel, p.market ?? null);
+    const r = rate(p);
     const u = ev.get(m) ?? { ctr: { k: 0, e: 0 }, cvr: { k: 0, e: 0 } };
     u.ctr.k += t.clicks;
     u.ctr.e += t.impressions * r.ctr;
@@ -248,7 +229,7 @@ export async function recommendBudget(
       masterIx.set(master, masterList.length);
       masterList.push(master);
     }
-    const r = rate(p.channel, p.market ?? null);
+    const r = rate(p);
     return {
       t,
       channel: p.channel,
@@ -430,23 +411,17 @@ export async function recommendBudget(
       : 'money moves between channels too: their costs per impression are assumed to hold at the new spend, the weakest assumption here',
   ];
   // Fatigue: a creative whose CTR is falling is worth less next week than its window says.
-  const series = new Map<string, Map<string, DayCount>>();
   const liveMasters = new Set(live.map((l) => l.master));
-  for (const r of await deps.performance.daily({ from: window.from, to: window.to })) {
-    const p = byId.get(r.placement);
-    const m = p && masterOf(p.asset);
-    if (!m || !liveMasters.has(m)) continue;
-    const days = series.get(m) ?? new Map<string, DayCount>();
-    const d = days.get(r.day) ?? { day: r.day, trials: 0, successes: 0 };
-    d.trials += r.impressions;
-    d.successes += r.clicks;
-    days.set(r.day, d);
-    series.set(m, days);
-  }
-  const tired = [...series].flatMap(([m, days]) => {
-    const f = fatigueOf([...days.values()]);
-    return f?.flagged ? [{ m, f }] : [];
-  });
+  const trends = fatigueByUnit(
+    await deps.performance.daily({ from: window.from, to: window.to }),
+    (placement) => {
+      const p = byId.get(placement);
+      const m = p && masterOf(p.asset);
+      return m && liveMasters.has(m) ? m : undefined;
+    },
+    'ctr',
+  );
+  const tired = [...trends].flatMap(([m, f]) => (f?.flagged ? [{ m, f }] : []));
   risks.push(
     tired.length
       ? `creative fatigue: ${tired.map(({ m, f }) => `${titles.get(m) ?? m} (CTR ${Math.round(f.perWeek * 1000) / 10}% a week, 90% ${Math.round(f.low * 1000) / 10} to ${Math.round(f.high * 1000) / 10})`).join('; ')} ${tired.length === 1 ? 'is' : 'are'} falling: valued on the whole window, ${tired.length === 1 ? 'it' : 'they'} may be worth less next week`

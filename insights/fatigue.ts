@@ -93,3 +93,32 @@ export function fatigueOf(series: readonly DayCount[]): Fatigue | null {
     flagged: Math.exp((b + Z90 * se) * span) - 1 <= -MIN_DECLINE,
   };
 }
+
+/**
+ * Each unit's trend from daily rows: `unitOf` maps a placement to its unit (undefined: not asked
+ * about); CTR counts impressions and clicks, CVR clicks and conversions.
+ */
+export function fatigueByUnit(
+  rows: readonly {
+    placement: string;
+    day: string;
+    impressions: number;
+    clicks: number;
+    conversions: number;
+  }[],
+  unitOf: (placement: string) => string | undefined,
+  metric: 'ctr' | 'cvr',
+): Map<string, Fatigue | null> {
+  const series = new Map<string, Map<string, DayCount>>();
+  for (const r of rows) {
+    const unit = unitOf(r.placement);
+    if (unit === undefined) continue;
+    const days = series.get(unit) ?? new Map<string, DayCount>();
+    const d = days.get(r.day) ?? { day: r.day, trials: 0, successes: 0 };
+    d.trials += metric === 'ctr' ? r.impressions : r.clicks;
+    d.successes += metric === 'ctr' ? r.clicks : r.conversions;
+    days.set(r.day, d);
+    series.set(unit, days);
+  }
+  return new Map([...series].map(([u, days]) => [u, fatigueOf([...days.values()])]));
+}

@@ -3,6 +3,7 @@
 import type { Services } from '../core/deps.ts';
 import { AppError } from '../core/errors.ts';
 import type { Placement } from '../store/models.ts';
+import type { PlacementTotals } from '../store/performance.repository.ts';
 
 export interface ScopeInput {
   campaign?: string;
@@ -51,5 +52,53 @@ export async function mastersOf(deps: Pick<Services, 'graph'>): Promise<(id: str
     let at = id;
     for (let i = 0; i < 16 && parent.has(at); i++) at = parent.get(at)!;
     return at;
+  };
+}
+
+export interface CellRates {
+  /** The CTR and CVR of a channel × market, else of the channel, else of everything measured. */
+  rate(p: { channel: string; market?: string | null }): { ctr: number; cvr: number };
+  /** Clicks and conversions a placement's impressions and clicks would give at its cell's rates. */
+  expected(t: PlacementTotals): { clicks: number; conversions: number };
+}
+
+/**
+ * The channel × market rates over these totals: what a unit is measured against, so neither a
+ * channel mix nor a market mix is an advantage.
+ */
+export function cellRates(
+  totals: readonly PlacementTotals[],
+  byId: ReadonlyMap<string, { channel: string; market?: string | null }>,
+): CellRates {
+  const cells = new Map<string, { imp: number; clicks: number; conv: number }>();
+  const keys = (p: { channel: string; market?: string | null }) => [
+    `${p.channel}|${p.market ?? ''}`,
+    p.channel,
+    '',
+  ];
+  for (const t of totals) {
+    for (const key of keys(byId.get(t.placement)!)) {
+      const c = cells.get(key) ?? { imp: 0, clicks: 0, conv: 0 };
+      c.imp += t.impressions;
+      c.clicks += t.clicks;
+      c.conv += t.conversions;
+      cells.set(key, c);
+    }
+  }
+  const rate: CellRates['rate'] = (p) => {
+    const c = keys(p)
+      .map((k) => cells.get(k))
+      .find((x) => x);
+    return {
+      ctr: c && c.imp > 0 ? c.clicks / c.imp : 0,
+      cvr: c && c.clicks > 0 ? c.conv / c.clicks : 0,
+    };
+  };
+  return {
+    rate,
+    expected: (t) => {
+      const r = rate(byId.get(t.placement)!);
+      return { clicks: t.impressions * r.ctr, conversions: t.clicks * r.cvr };
+    },
   };
 }

@@ -6,8 +6,8 @@ import type { DateRange } from '../core/dates.ts';
 import type { Services } from '../core/deps.ts';
 import { AppError } from '../core/errors.ts';
 import type { PlacementTotals } from '../store/performance.repository.ts';
-import { type DayCount, type Fatigue, fatigueOf } from './fatigue.ts';
-import { mastersOf, placementsIn } from './scope.ts';
+import { type Fatigue, fatigueByUnit } from './fatigue.ts';
+import { cellRates, mastersOf, placementsIn } from './scope.ts';
 import { fitPrior, type Prior, type RateUnit, shrink } from './shrinkage.ts';
 import { resolveWindow, type Window } from './window.ts';
 
@@ -125,26 +125,8 @@ export async function topPerformers(
   if (window.live) familyTotals = familyTotals.filter((t) => t.last >= window.asOf);
   const totals = familyTotals.filter((t) => inScope.has(t.placement));
 
-  // The channel × market rates in this scope and window: what a unit is measured against, so
-  // neither a channel mix nor a market mix is an advantage.
-  const cells = new Map<string, { imp: number; clicks: number; conv: number }>();
-  const cellOf = (p: { channel: string; market?: string | null }) =>
-    `${p.channel}|${p.market ?? ''}`;
-  for (const t of familyTotals) {
-    const key = cellOf(byId.get(t.placement)!);
-    const c = cells.get(key) ?? { imp: 0, clicks: 0, conv: 0 };
-    c.imp += t.impressions;
-    c.clicks += t.clicks;
-    c.conv += t.conversions;
-    cells.set(key, c);
-  }
-  const expectedOf = (t: PlacementTotals) => {
-    const c = cells.get(cellOf(byId.get(t.placement)!))!;
-    return {
-      clicks: c.imp ? (t.impressions * c.clicks) / c.imp : 0,
-      conversions: c.clicks ? (t.clicks * c.conv) / c.clicks : 0,
-    };
-  };
+  const rates = cellRates(familyTotals, byId);
+  const expectedOf = rates.expected;
 
   const masterOf = await mastersOf(deps);
   if (input.unit === 'master')
@@ -201,9 +183,15 @@ export async function topPerformers(
   const top = scored.slice(0, input.limit);
   const [listed, trends] = await Promise.all([
     deps.assets.matching({ ids: top.map((s) => s.u.id) }),
-    fatigueByUnit(deps, window, totals, byId, (a) => (input.unit === 'master' ? masterOf(a) : a), {
-      units: new Set(top.map((s) => s.u.id)),
-      byCtr,
+    deps.performance.daily({ from: window.from, to: window.to }).then((rows) => {
+      // The trend of each listed unit's CTR (or CVR, for the conversion metrics).
+      const listed = new Set(top.map((s) => s.u.id));
+      const unitOf = (placement: string) => {
+        const p = inScope.has(placement) ? byId.get(placement) : undefined;
+        const unit = p && (input.unit === 'master' ? masterOf(p.asset) : p.asset);
+        return unit && listed.has(unit) ? unit : undefined;
+      };
+      return fatigueByUnit(rows, unitOf, byCtr ? 'ctr' : 'cvr');
     }),
   ]);
   const cards = new Map(listed.map((e) => [e.id, card(e, deps.urls)]));
@@ -266,34 +254,6 @@ export async function topPerformers(
       caveats,
     },
   };
-}
-
-/** The trend over the window of each listed unit's CTR (or CVR for the conversion metrics). */
-async function fatigueByUnit(
-  deps: Pick<Services, 'performance'>,
-  window: Window,
-  totals: readonly PlacementTotals[],
-  byId: ReadonlyMap<string, { asset: string }>,
-  unitOf: (asset: string) => string,
-  opts: { units: ReadonlySet<string>; byCtr: boolean },
-): Promise<Map<string, Fatigue | null>> {
-  const placements = new Map<string, string>();
-  for (const t of totals) {
-    const unit = unitOf(byId.get(t.placement)!.asset);
-    if (opts.units.has(unit)) placements.set(t.placement, unit);
-  }
-  const series = new Map<string, Map<string, DayCount>>();
-  for (const r of await deps.performance.daily({ from: window.from, to: window.to })) {
-    const unit = placements.get(r.placement);
-    if (!unit) continue;
-    const days = series.get(unit) ?? new Map<string, DayCount>();
-    const d = days.get(r.day) ?? { day: r.day, trials: 0, successes: 0 };
-    d.trials += opts.byCtr ? r.impressions : r.clicks;
-    d.successes += opts.byCtr ? r.clicks : r.conversions;
-    days.set(r.day, d);
-    series.set(unit, days);
-  }
-  return new Map([...series].map(([u, days]) => [u, fatigueOf([...days.values()])]));
 }
 
 /** The unit's evidence against the rate it is pulled toward. */
