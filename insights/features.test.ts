@@ -35,3 +35,49 @@ describe('off-palette colours', () => {
     expect(offPalette.of(neon, { brandLab: [] })).toBeUndefined();
   });
 });
+
+describe('offer in the headline', () => {
+  const offer = FEATURES.find((f) => f.id === 'offer_headline')!;
+  const read = (lines: [string, number][]) =>
+    ({
+      palette: [],
+      ocr: {
+        model: 't',
+        assetVersion: 1,
+        text: '',
+        lines: lines.map(([text, fontPx]) => ({ text, fontPx, heightPx: fontPx, contrast: 7 })),
+      },
+    }) as unknown as Asset;
+  it('reads the headline across lines OCR measured at different sizes, and OCR slips', () => {
+    // What OCR read on demo banners: the offer line measured smaller than its neighbour.
+    expect(
+      offer.of(
+        read([
+          ['30%off', 115],
+          ['everything', 146],
+          ['Shop now', 86],
+        ]),
+        kit,
+      ),
+    ).toBe(true);
+    expect(
+      offer.of(
+        read([
+          ["Soldes d'ete", 103],
+          ["jusqu'a -4o %", 99],
+        ]),
+        kit,
+      ),
+    ).toBe(true);
+    expect(
+      offer.of(
+        read([
+          ['Fresh tracks', 120],
+          ['Up to 30% off selected items', 23],
+        ]),
+        kit,
+      ),
+    ).toBe(false);
+    expect(offer.of({ palette: [] } as unknown as Asset, kit)).toBeUndefined();
+  });
+});

@@ -41,13 +41,18 @@ function offPalette(a: Asset, ctx: FeatureContext): boolean | undefined {
   return share >= 0.45;
 }
 
-/** The headline: the lines drawn at the largest size (within 80% of it). */
+/**
+ * The headline: the lines drawn near the largest size (within 60% of it). OCR measures a line's
+ * size from its box, which tall glyphs stretch: "30%off" read at 115 px beside "everything" at
+ * 146 px. At 80% the demo's offers were found in 27 of 31 placed assets, at 60% in 31 of 31,
+ * with no false offer either way (seed 2, 4 masters a campaign).
+ */
 function headline(a: Asset): string | undefined {
   const lines = a.ocr?.lines ?? [];
   if (!a.ocr) return undefined;
   const top = Math.max(0, ...lines.map((l) => l.fontPx));
   return lines
-    .filter((l) => l.fontPx >= 0.8 * top)
+    .filter((l) => l.fontPx >= 0.6 * top)
     .map((l) => l.text)
     .join(' ');
 }
@@ -66,7 +71,8 @@ function smallPrintBelow(a: Asset, measure: 'fontPx' | 'contrast', bound: number
   return s.length > 0 && Math.min(...s.map((l) => l[measure])) < bound;
 }
 
-const OFFER = /\d+\s?%|%\s?\d+/;
+/** A % figure, with OCR's letter-for-digit slips inside a number ("-4o %" for "-40 %"). */
+const OFFER = /\d[\doOlI]*\s?%|%\s?\d/;
 const textAmount = (a: Asset) => (a.ocr?.lines ?? []).reduce((n, l) => n + l.text.length, 0);
 
 export const FEATURES: readonly FeatureDef[] = [
