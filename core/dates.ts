@@ -55,6 +55,10 @@ const MONTH_RE = `(${MONTHS.join('|')}|${MONTHS.map((m) => m.slice(0, 3)).join('
 const iso = (d: Date) => d.toISOString().slice(0, 10);
 const utc = (y: number, m: number, d: number) => new Date(Date.UTC(y, m, d));
 const addDays = (d: Date, n: number) => new Date(d.getTime() + n * 86_400_000);
+
+/** The ISO day `n` days after (or, negative, before) an ISO day. */
+export const shiftDay = (day: string, n: number): string =>
+  iso(addDays(new Date(`${day}T00:00:00Z`), n));
 const monthIndex = (s: string) =>
   MONTHS.findIndex((m) => m.startsWith(s.toLowerCase().slice(0, 3)));
 

@@ -21,7 +21,6 @@ import type { GroundTruth } from '../demo/ground-truth.ts';
 import { CHANNEL_BASELINES, EFFECTS } from '../demo/performance-model.ts';
 import { attribute } from '../insights/attribution.ts';
 import { recommendBudget } from '../insights/budget.ts';
-import { allocationsOf } from '../insights/proposals.ts';
 import { topPerformers } from '../insights/top-performers.ts';
 import { enrich } from '../search/enrich.ts';
 
@@ -212,12 +211,13 @@ async function budgets(
   };
   const out: string[] = [];
   for (const { campaign, end } of flights(truth)) {
-    const r = await recommendBudget(
-      deps,
-      { campaign, asOf: end, maxShift: 0.5, across: 'creatives', limit: 5 },
-      'evals',
-    );
-    const all = allocationsOf((await deps.proposals.get(r.proposalId))!);
+    const { proposal: r, allocations: all } = await recommendBudget(deps, {
+      campaign,
+      asOf: end,
+      maxShift: 0.5,
+      across: 'creatives',
+      limit: 5,
+    });
     const per100 = (key: 'current' | 'proposed') =>
       (all.reduce((s, a) => s + a[key] * value(a.placement), 0) /
         all.reduce((s, a) => s + a[key], 0)) *

@@ -10,7 +10,7 @@
 // its current spend. The proposal is the average of the draws, so money moves in proportion to
 // how sure the data are, and a creative with thin data keeps most of its spend.
 import gammaRandom from '@stdlib/random-base-gamma';
-import type { DateRange } from '../core/dates.ts';
+import { type DateRange, shiftDay } from '../core/dates.ts';
 import type { Services } from '../core/deps.ts';
 import { AppError } from '../core/errors.ts';
 import type { PlacementTotals } from '../store/performance.repository.ts';
@@ -117,11 +117,8 @@ type Deps = Pick<
   'names' | 'catalog' | 'performance' | 'graph' | 'assets' | 'proposals' | 'config'
 >;
 
-const DAY = 86_400_000;
-const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
-const shiftDay = (d: string, n: number) => iso(Date.parse(`${d}T00:00:00Z`) + n * DAY);
 const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
-const NEXT = /\bnext\s+(week|month|(\d{1,2})\s+days?)\b/i;
+const NEXT = /\bnext\s+(?:(week|month)|(\d{1,3})\s+(days?|weeks?))\b/i;
 
 function quantile(sorted: Float64Array | number[], q: number): number {
   const i = (sorted.length - 1) * q;
@@ -151,11 +148,8 @@ interface Live {
   m: number;
 }
 
-export async function recommendBudget(
-  deps: Deps,
-  input: BudgetInput,
-  createdBy: string,
-): Promise<BudgetProposal> {
+/** Works the proposal out; `saveProposal` stores it once the caller has checked it. */
+export async function recommendBudget(deps: Deps, input: BudgetInput): Promise<PlannedBudget> {
   const { placements, read } = await placementsIn(deps, input);
   const byId = new Map(placements.map((p) => [p.id, p]));
   const allTime = (await deps.performance.totalsByPlacement()).filter((t) => byId.has(t.placement));
@@ -171,8 +165,26 @@ export async function recommendBudget(
   const words = typeof input.period === 'string' ? input.period : input.period?.label;
   const next = words?.match(NEXT);
   const evidencePeriod = next || input.period === undefined ? 'past 28 days' : input.period;
-  const window = resolveWindow(evidencePeriod, data, input.asOf);
-  const horizon = next ? (next[2] ? Number(next[2]) : next[1] === 'month' ? 30 : 7) : 7;
+  const resolved = resolveWindow(evidencePeriod, data, input.asOf);
+  // Evidence stops at asOf: the days being budgeted are not evidence about themselves.
+  const window = { ...resolved, to: [resolved.to, resolved.asOf].sort()[0]! };
+  if (window.from > window.to)
+    throw new AppError(
+      'invalid_input',
+      `the evidence window ${resolved.from} to ${resolved.to} starts after asOf ${resolved.asOf}`,
+    );
+  const horizon = !next
+    ? 7
+    : next[1]
+      ? next[1].toLowerCase() === 'month'
+        ? 30
+        : 7
+      : Number(next[2]) * (/^weeks?$/i.test(next[3]!) ? 7 : 1);
+  if (!(horizon >= 1 && horizon <= 90))
+    throw new AppError(
+      'invalid_input',
+      `a budget period of ${horizon} days: give one from 1 to 90 days ("next week", "next 14 days", "next month")`,
+    );
   const budgetPeriod = {
     from: shiftDay(window.asOf, 1),
     to: shiftDay(window.asOf, horizon),
@@ -183,22 +195,29 @@ export async function recommendBudget(
     `budget for ${next ? next[0] : 'the next 7 days'}: ${budgetPeriod.from} to ${budgetPeriod.to}`,
   );
 
-  // The current allocation: what each placement spent over the 7 days to asOf.
+  // The current allocation: each placement still running on asOf, at its daily spend over the
+  // days it ran in the 7 days to asOf (one that started 2 days ago is not a 2/7 share).
   const current = { from: shiftDay(window.asOf, -6), to: window.asOf, days: 7 };
   const now = (await deps.performance.totalsByPlacement(current)).filter(
-    (t) => byId.has(t.placement) && t.spend > 0 && t.impressions > 0,
+    (t) => byId.has(t.placement) && t.spend > 0 && t.impressions > 0 && t.last >= window.asOf,
   );
   if (!now.length)
     throw new AppError(
       'not_found',
-      `nothing in ${read.slice(0, -2).join(', ') || 'the library'} spent money in the 7 days to ${window.asOf} (${current.from} to ${current.to}): there is no running budget to reallocate; give an asOf day inside a flight`,
+      `nothing in ${read.slice(0, -2).join(', ') || 'the library'} was spending on ${window.asOf} (in the 7 days ${current.from} to ${current.to}): there is no running budget to reallocate; give an asOf day inside a flight`,
     );
   const evidence = (await deps.performance.totalsByPlacement(window)).filter((t) =>
     byId.has(t.placement),
   );
+  if (!evidence.some((t) => t.conversions > 0))
+    throw new AppError(
+      'not_found',
+      `no conversions were recorded from ${window.from} to ${window.to}: a budget is valued in conversions per unit of spend, so there is nothing to weigh; import conversions, or widen the window`,
+    );
 
   // Base rates per channel × market cell in the evidence window, with the channel's as fallback.
-  const { rate } = cellRates(evidence, byId);
+  const rates = cellRates(evidence, byId);
+  const { rate } = rates;
 
   // Each creative's evidence against its placements' base rates: one index per master.
   const masterOf = await mastersOf(deps);
@@ -251,14 +270,17 @@ export async function recommendBudget(
   });
 
   // The budget: the current rate of spend over the budget period, unless one is given.
-  const nowTotal = live.reduce((s, l) => s + l.t.spend, 0);
-  const total = input.budget ?? (nowTotal * budgetPeriod.days) / current.days;
+  const daily = live.map((l) => l.t.spend / Math.max(1, l.t.days));
+  const runRate = daily.reduce((s, x) => s + x, 0);
+  const total = input.budget ?? runRate * budgetPeriod.days;
   if (!(total > 0)) throw new AppError('invalid_input', 'the budget must be more than 0');
-  const cur = live.map((l) => (l.t.spend / nowTotal) * total);
+  const cur = daily.map((d) => (d / runRate) * total);
   const groups = new Map<string, number[]>();
   live.forEach((l, i) => {
     const g = input.across === 'creatives' ? l.channel : '';
-    groups.set(g, [...(groups.get(g) ?? []), i]);
+    const list = groups.get(g) ?? [];
+    list.push(i);
+    groups.set(g, list);
   });
 
   const S = input.draws ?? 2000;
@@ -420,12 +442,15 @@ export async function recommendBudget(
       return m && liveMasters.has(m) ? m : undefined;
     },
     'ctr',
+    rates,
   );
   const tired = [...trends].flatMap(([m, f]) => (f?.flagged ? [{ m, f }] : []));
   risks.push(
     tired.length
       ? `creative fatigue: ${tired.map(({ m, f }) => `${titles.get(m) ?? m} (CTR ${Math.round(f.perWeek * 1000) / 10}% a week, 90% ${Math.round(f.low * 1000) / 10} to ${Math.round(f.high * 1000) / 10})`).join('; ')} ${tired.length === 1 ? 'is' : 'are'} falling: valued on the whole window, ${tired.length === 1 ? 'it' : 'they'} may be worth less next week`
-      : 'no creative shows fatigue (a falling CTR) over the evidence window; one that starts to tire is valued on its past',
+      : [...trends.values()].some((f) => f)
+        ? 'no creative shows fatigue (a falling CTR) over the evidence window; one that starts to tire is valued on its past'
+        : 'fatigue could not be judged: the evidence window holds under 14 days of data per creative',
   );
   if (ending)
     risks.push(
@@ -488,12 +513,34 @@ export async function recommendBudget(
       caveats,
     },
   };
+  return { proposal: result, allocations, summary };
+}
+
+/** A proposal worked out and checked, not yet stored. */
+export interface PlannedBudget {
+  proposal: BudgetProposal;
+  /** Every running placement, for the stored proposal and its export. */
+  allocations: Allocation[];
+  summary: string;
+}
+
+/** Stores the proposal exactly as it will be shown, with every placement's allocation. */
+export async function saveProposal(
+  deps: Pick<Services, 'proposals'>,
+  planned: PlannedBudget,
+  createdBy: string,
+): Promise<BudgetProposal> {
   const stored = await deps.proposals.create({
     kind: 'budget',
-    summary,
-    bodyJson: JSON.stringify({ ...result, moves: undefined, allocations }),
+    summary: planned.summary,
+    // The id is the record's own; the body is the rest, with every allocation.
+    bodyJson: JSON.stringify({
+      ...planned.proposal,
+      proposalId: undefined,
+      moves: undefined,
+      allocations: planned.allocations,
+    }),
     createdBy,
   });
-  result.proposalId = stored.id;
-  return result;
+  return { ...planned.proposal, proposalId: stored.id };
 }

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day, YYYY-MM-DD');
-const Text = z.string().trim().min(1).max(80);
+const Text = z.string().trim().min(1).max(120);
 
 export const ChartQuery = z.object({
   metric: z.enum(['ctr', 'cvr']).default('ctr'),

@@ -71,14 +71,16 @@ export async function trendChart(
       'not_found',
       `asset ${input.assetId} has no placements${read.length ? ` in ${read.join(', ')}` : ''}`,
     );
-  const rows = (await deps.performance.daily()).filter((r) => mine.has(r.placement));
-  if (!rows.length)
+  const spans = (await deps.performance.totalsByPlacement()).filter((t) => mine.has(t.placement));
+  if (!spans.length)
     throw new AppError('not_found', `no performance data for asset ${input.assetId}`);
-  const days = rows.map((r) => r.day).sort();
+  const days = spans.flatMap((t) => [t.first, t.last]).sort();
   const window = resolveWindow(input.period, { first: days[0]!, last: days.at(-1)! }, input.asOf);
+  const rows = (await deps.performance.daily({ from: window.from, to: window.to })).filter((r) =>
+    mine.has(r.placement),
+  );
   const byDay = new Map<string, { n: number; k: number }>();
   for (const r of rows) {
-    if (r.day < window.from || r.day > window.to) continue;
     const d = byDay.get(r.day) ?? { n: 0, k: 0 };
     d.n += input.metric === 'ctr' ? r.impressions : r.clicks;
     d.k += input.metric === 'ctr' ? r.clicks : r.conversions;

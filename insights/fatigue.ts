@@ -6,6 +6,8 @@
 // interval; fatigue is flagged only when even the interval's most favourable end declines by 10%
 // or more over the window, so a flat creative is not called tired by chance (a plain "the interval
 // is below zero" flags one flat creative in twenty).
+import type { CellRates } from './scope.ts';
+
 const Z90 = 1.6448536269514722;
 /** Fewer days than this with trials: no trend is estimated. */
 export const MIN_DAYS = 14;
@@ -14,7 +16,7 @@ const MIN_DECLINE = 0.1;
 
 export interface DayCount {
   day: string;
-  /** Impressions for CTR, clicks for CVR. */
+  /** Impressions for CTR, clicks for CVR; or what they would give at a base rate. */
   trials: number;
   /** Clicks for CTR, conversions for CVR. */
   successes: number;
@@ -96,7 +98,8 @@ export function fatigueOf(series: readonly DayCount[]): Fatigue | null {
 
 /**
  * Each unit's trend from daily rows: `unitOf` maps a placement to its unit (undefined: not asked
- * about); CTR counts impressions and clicks, CVR clicks and conversions.
+ * about). The trials are what each day would give at its placements' channel × market rates, so a
+ * creative moving from feeds to stories (a lower CTR) is not called tired.
  */
 export function fatigueByUnit(
   rows: readonly {
@@ -108,6 +111,7 @@ export function fatigueByUnit(
   }[],
   unitOf: (placement: string) => string | undefined,
   metric: 'ctr' | 'cvr',
+  rates: Pick<CellRates, 'expected'>,
 ): Map<string, Fatigue | null> {
   const series = new Map<string, Map<string, DayCount>>();
   for (const r of rows) {
@@ -115,7 +119,8 @@ export function fatigueByUnit(
     if (unit === undefined) continue;
     const days = series.get(unit) ?? new Map<string, DayCount>();
     const d = days.get(r.day) ?? { day: r.day, trials: 0, successes: 0 };
-    d.trials += metric === 'ctr' ? r.impressions : r.clicks;
+    const e = rates.expected(r);
+    d.trials += metric === 'ctr' ? e.clicks : e.conversions;
     d.successes += metric === 'ctr' ? r.clicks : r.conversions;
     days.set(r.day, d);
     series.set(unit, days);

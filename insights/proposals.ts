@@ -44,7 +44,8 @@ const csvCell = (v: string | number | null) => {
 };
 
 /** The approved budget as CSV, for a person to enter in the ad platform. */
-export function allocationCsv(p: ProposalRecord, currency: string): string {
+export function allocationCsv(p: ProposalRecord): string {
+  const currency = (JSON.parse(p.bodyJson) as { currency?: string }).currency ?? 'amount';
   if (p.status !== 'approved')
     throw new AppError(
       'conflict',

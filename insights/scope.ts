@@ -56,26 +56,30 @@ export async function mastersOf(deps: Pick<Services, 'graph'>): Promise<(id: str
 }
 
 export interface CellRates {
-  /** The CTR and CVR of a channel × market, else of the channel, else of everything measured. */
+  /** The CTR and CVR of a channel × market, smoothed toward the channel's (then everything's). */
   rate(p: { channel: string; market?: string | null }): { ctr: number; cvr: number };
   /** Clicks and conversions a placement's impressions and clicks would give at its cell's rates. */
-  expected(t: PlacementTotals): { clicks: number; conversions: number };
+  expected(t: { placement: string; impressions: number; clicks: number }): {
+    clicks: number;
+    conversions: number;
+  };
 }
+
+/** A cell's rate counts as this many successes of its channel's: thin cells lean on the channel. */
+const PSEUDO = 10;
 
 /**
  * The channel × market rates over these totals: what a unit is measured against, so neither a
- * channel mix nor a market mix is an advantage.
+ * channel mix nor a market mix is an advantage. A cell is smoothed toward its channel's rate by
+ * PSEUDO successes' worth, so a small market with no conversions yet is not valued at zero.
  */
 export function cellRates(
   totals: readonly PlacementTotals[],
   byId: ReadonlyMap<string, { channel: string; market?: string | null }>,
 ): CellRates {
   const cells = new Map<string, { imp: number; clicks: number; conv: number }>();
-  const keys = (p: { channel: string; market?: string | null }) => [
-    `${p.channel}|${p.market ?? ''}`,
-    p.channel,
-    '',
-  ];
+  const keys = (p: { channel: string; market?: string | null }) =>
+    [`${p.channel}|${p.market ?? ''}`, p.channel, ''] as const;
   for (const t of totals) {
     for (const key of keys(byId.get(t.placement)!)) {
       const c = cells.get(key) ?? { imp: 0, clicks: 0, conv: 0 };
@@ -85,13 +89,22 @@ export function cellRates(
       cells.set(key, c);
     }
   }
+  const none = { imp: 0, clicks: 0, conv: 0 };
+  const smooth = (k: number, n: number, prior: number) =>
+    prior > 0 ? (k + PSEUDO) / (n + PSEUDO / prior) : n > 0 ? k / n : 0;
   const rate: CellRates['rate'] = (p) => {
-    const c = keys(p)
-      .map((k) => cells.get(k))
-      .find((x) => x);
+    const [cell, channel, all] = keys(p).map((k) => cells.get(k) ?? none) as [
+      typeof none,
+      typeof none,
+      typeof none,
+    ];
+    const allCtr = smooth(all.clicks, all.imp, 0);
+    const allCvr = smooth(all.conv, all.clicks, 0);
+    const chCtr = smooth(channel.clicks, channel.imp, allCtr);
+    const chCvr = smooth(channel.conv, channel.clicks, allCvr);
     return {
-      ctr: c && c.imp > 0 ? c.clicks / c.imp : 0,
-      cvr: c && c.clicks > 0 ? c.conv / c.clicks : 0,
+      ctr: smooth(cell.clicks, cell.imp, chCtr),
+      cvr: smooth(cell.conv, cell.clicks, chCvr),
     };
   };
   return {

@@ -86,7 +86,7 @@ interface Unit {
   eClicks: number;
   eConversions: number;
   /** The index the unit is pulled toward: its master's, for a placed asset; 1 for a master. */
-  pull: { ctr: number; cvr: number };
+  pull: Pull;
   placements: number;
   channels: Set<string>;
 }
@@ -133,11 +133,11 @@ export async function topPerformers(
     read.unshift(
       '"hero images" read as the masters (key visuals), each ranked by all its renditions and cuts',
     );
-  // A placed asset is pulled toward its master's index (over all the master's placements in the
-  // family), not toward the channel's rate: a rendition shares its creative's appeal, so a week of
+  // A placed asset is pulled toward its master's index over the master's other placements in the
+  // family, not toward the channel's rate: a rendition shares its creative's appeal, so a week of
   // one placement is read together with the creative's other placements.
-  const pooled =
-    input.unit === 'asset' ? masterIndices(familyTotals, byId, masterOf, expectedOf) : undefined;
+  const pullOf =
+    input.unit === 'asset' ? masterPull(familyTotals, byId, masterOf, expectedOf) : () => NO_PULL;
   const units = new Map<string, Unit>();
   for (const t of totals) {
     const p = byId.get(t.placement)!;
@@ -155,7 +155,7 @@ export async function topPerformers(
         eConversions: 0,
         placements: 0,
         channels: new Set(),
-        pull: pooled?.get(masterOf(p.asset)) ?? { ctr: 1, cvr: 1 },
+        pull: pullOf(p.asset),
       } satisfies Unit);
     const e = expectedOf(t);
     add(u, t);
@@ -191,7 +191,7 @@ export async function topPerformers(
         const unit = p && (input.unit === 'master' ? masterOf(p.asset) : p.asset);
         return unit && listed.has(unit) ? unit : undefined;
       };
-      return fatigueByUnit(rows, unitOf, byCtr ? 'ctr' : 'cvr');
+      return fatigueByUnit(rows, unitOf, byCtr ? 'ctr' : 'cvr', rates);
     }),
   ]);
   const cards = new Map(listed.map((e) => [e.id, card(e, deps.urls)]));
@@ -249,7 +249,7 @@ export async function topPerformers(
     belowVolume: all.length - eligible.length,
     read,
     explanation: {
-      method: `Empirical Bayes: each ${of}'s ${byCtr ? 'clicks' : 'conversions'} against what its channel × market ${byCtr ? 'CTR' : 'CVR'} in this scope and window would give (so a channel or market mix is no advantage), with a Gamma–Poisson prior whose spread (${Math.round(prior.spread * 1000) / 10}%) was ${prior.assumed ? 'assumed' : `estimated from ${prior.units} ${of}s (DerSimonian–Laird)`}. ${input.unit === 'master' ? `A master with little data stays near its channels' rate, so 40 impressions cannot beat 400,000 by luck. A master counts every rendition and localized cut placed from it.` : `Two levels: a placed asset is pulled toward its master's index, measured over all the master's placements in ${input.channel ? 'every channel of ' : ''}this scope, and the spread is how far a master's placed assets differ from it; so a week of one placement is read with the creative's other placements, and 40 impressions cannot beat 400,000 by luck.`} Ranges are 90% credible intervals.`,
+      method: `Empirical Bayes: each ${of}'s ${byCtr ? 'clicks' : 'conversions'} against what its channel × market ${byCtr ? 'CTR' : 'CVR'} in this scope and window would give (so a channel or market mix is no advantage), with a Gamma–Poisson prior whose spread (${Math.round(prior.spread * 1000) / 10}%) was ${prior.assumed ? 'assumed' : `estimated from ${prior.units} ${of}s (DerSimonian–Laird)`}. ${input.unit === 'master' ? `A master with little data stays near its channels' rate, so 40 impressions cannot beat 400,000 by luck. A master counts every rendition and localized cut placed from it.` : `Two levels: a placed asset is pulled toward its master's index, measured over the master's other placements in ${input.channel ? 'every channel of ' : ''}this scope (with that index's own uncertainty), and the spread is how far a master's placed assets differ from it; so a week of one placement is read with the creative's other placements, and 40 impressions cannot beat 400,000 by luck.`} Ranges are 90% credible intervals.`,
       prior,
       caveats,
     },
@@ -263,36 +263,83 @@ function rateUnit(u: Unit, byCtr: boolean): RateUnit {
     : { k: u.conversions, e: u.eConversions * u.pull.cvr };
 }
 
-/** The unit's index against its channels' rates, shrunk toward the index it is pulled toward. */
+/**
+ * The index a unit is pulled toward, and how sure that index is (a Gamma shape: its squared
+ * coefficient of variation is 1/shape), for CTR and for CVR.
+ */
+interface Pull {
+  ctr: number;
+  cvr: number;
+  ctrShape: number;
+  cvrShape: number;
+}
+const NO_PULL: Pull = {
+  ctr: 1,
+  cvr: 1,
+  ctrShape: Number.POSITIVE_INFINITY,
+  cvrShape: Number.POSITIVE_INFINITY,
+};
+
+/**
+ * The unit's index against its channels' rates, shrunk toward the index it is pulled toward. The
+ * pull's own uncertainty widens the prior: the variances of the two levels add.
+ */
 function shrunk(u: Unit, byCtr: boolean, prior: Prior) {
   const pull = byCtr ? u.pull.ctr : u.pull.cvr;
-  const s = shrink(rateUnit(u, byCtr), prior);
+  const shape = byCtr ? u.pull.ctrShape : u.pull.cvrShape;
+  const a = 1 / (1 / prior.a + 1 / shape);
+  const s = shrink(rateUnit(u, byCtr), { ...prior, a });
   return { index: s.index * pull, low: s.low * pull, high: s.high * pull };
 }
 
-/** Each master's shrunk CTR and CVR index over all its placements (the first level). */
-function masterIndices(
+/**
+ * The first level: each placed asset's master index from the master's *other* placements (its
+ * own data would count twice), shrunk across masters. An asset with no sibling evidence is pulled
+ * toward its channels' rate, with the spread between masters as its uncertainty.
+ */
+function masterPull(
   totals: readonly PlacementTotals[],
   byId: ReadonlyMap<string, { asset: string }>,
   masterOf: (id: string) => string,
   expectedOf: (t: PlacementTotals) => { clicks: number; conversions: number },
-): Map<string, { ctr: number; cvr: number }> {
-  const m = new Map<string, { ctr: RateUnit; cvr: RateUnit }>();
+): (asset: string) => Pull {
+  type Sums = { ctr: RateUnit; cvr: RateUnit };
+  const zero = (): Sums => ({ ctr: { k: 0, e: 0 }, cvr: { k: 0, e: 0 } });
+  const byMaster = new Map<string, Sums>();
+  const byAsset = new Map<string, Sums>();
   for (const t of totals) {
-    const id = masterOf(byId.get(t.placement)!.asset);
+    const asset = byId.get(t.placement)!.asset;
     const e = expectedOf(t);
-    const u = m.get(id) ?? { ctr: { k: 0, e: 0 }, cvr: { k: 0, e: 0 } };
-    u.ctr.k += t.clicks;
-    u.ctr.e += e.clicks;
-    u.cvr.k += t.conversions;
-    u.cvr.e += e.conversions;
-    m.set(id, u);
+    for (const [map, key] of [
+      [byMaster, masterOf(asset)],
+      [byAsset, asset],
+    ] as const) {
+      const u = map.get(key) ?? zero();
+      u.ctr.k += t.clicks;
+      u.ctr.e += e.clicks;
+      u.cvr.k += t.conversions;
+      u.cvr.e += e.conversions;
+      map.set(key, u);
+    }
   }
-  const ctr = fitPrior([...m.values()].map((u) => u.ctr));
-  const cvr = fitPrior([...m.values()].map((u) => u.cvr));
-  return new Map(
-    [...m].map(([id, u]) => [id, { ctr: shrink(u.ctr, ctr).index, cvr: shrink(u.cvr, cvr).index }]),
-  );
+  const ctr = fitPrior([...byMaster.values()].map((u) => u.ctr));
+  const cvr = fitPrior([...byMaster.values()].map((u) => u.cvr));
+  const rest = (all: RateUnit, own: RateUnit) => ({
+    k: Math.max(0, all.k - own.k),
+    e: Math.max(0, all.e - own.e),
+  });
+  return (asset) => {
+    const own = byAsset.get(asset) ?? zero();
+    const m = byMaster.get(masterOf(asset)) ?? zero();
+    const c = rest(m.ctr, own.ctr);
+    const v = rest(m.cvr, own.cvr);
+    return {
+      ctr: c.e > 0 ? (ctr.a + c.k) / (ctr.a + c.e) : 1,
+      ctrShape: ctr.a + c.k,
+      cvr: v.e > 0 ? (cvr.a + v.k) / (cvr.a + v.e) : 1,
+      cvrShape: cvr.a + v.k,
+    };
+  };
 }
 
 function add(u: Unit, t: PlacementTotals) {

@@ -4,7 +4,7 @@
 // clock here. Every answer states the dates it used.
 import { z } from 'zod';
 import { Selection } from '../assets/selection.ts';
-import { type DateRange, extractDateRange } from '../core/dates.ts';
+import { type DateRange, extractDateRange, shiftDay } from '../core/dates.ts';
 import { AppError } from '../core/errors.ts';
 
 export interface Window {
@@ -23,8 +23,6 @@ export interface Window {
 const ISO = /^\d{4}-\d{2}-\d{2}$/;
 const LIVE = /\b(?:live|running|currently|right now|active)\b/i;
 const day = (d: string) => new Date(`${d}T00:00:00Z`);
-const iso = (d: Date) => d.toISOString().slice(0, 10);
-const minusDays = (d: string, n: number) => iso(new Date(day(d).getTime() - n * 86_400_000));
 
 /**
  * `period`: words ("last month", "past 7 days", "in April", "live"), or a range a planner already
@@ -48,7 +46,7 @@ export function resolveWindow(
     // What is running now, over its last 7 days: long enough to rank, short enough to be current.
     return {
       ...base,
-      from: minusDays(asOf, 6),
+      from: shiftDay(asOf, -6),
       to: asOf,
       label: 'live (the 7 days to asOf)',
       live: true,

@@ -24,7 +24,9 @@ describe('chart-performance', () => {
     env = await plantedLibrary(2);
     const app = createApp(env.deps);
     const out = await invokeTool(chartPerformance, { chart: 'effects' }, env.deps, actor);
-    expect(out.url).toMatch(/\/charts\/effects\.svg\?asOf=2026-03-28&metric=ctr$/);
+    expect(out.url).toMatch(
+      /\/charts\/effects\.svg\?asOf=2026-03-28&metric=ctr&period=from\+2026-03-01\+to\+2026-03-28$/,
+    );
     expect(out.alt).toMatch(/warm palette ×1\.\d+ \(1\.\d+–1\.\d+\)/);
     const svg = await app.request(local(out.url));
     expect(svg.status).toBe(200);

@@ -59,7 +59,8 @@ export const chartPerformance = defineTool({
   view: (out) =>
     views.picture({ url: out.pngUrl, alt: out.alt, caption: `${out.alt} (SVG: ${out.url})` }),
   run: async (input, deps) => {
-    const period = typeof input.period === 'string' ? input.period : input.period?.label;
+    const period = input.period;
+    const assetId = input.assetId?.replace(/^asset:/, '');
     const scope = { campaign: input.campaign, channel: input.channel, market: input.market };
     const made =
       input.chart === 'trend'
@@ -68,16 +69,16 @@ export const chartPerformance = defineTool({
             metric: input.metric,
             period,
             asOf: input.asOf,
-            assetId: input.assetId!,
+            assetId: assetId!,
           })
         : await effectsChart(deps, { ...scope, metric: input.metric, period, asOf: input.asOf });
-    // The window is pinned by asOf, so the URL draws this very chart tomorrow too.
+    // The window is written out as its dates, so the URL draws this very chart tomorrow too.
     const q = {
       ...scope,
       metric: input.metric,
-      period,
+      period: `from ${made.window.from} to ${made.window.to}`,
       asOf: made.window.asOf,
-      asset: input.chart === 'trend' ? input.assetId : undefined,
+      asset: input.chart === 'trend' ? assetId : undefined,
     };
     return {
       chart: input.chart,

@@ -137,7 +137,6 @@ export const explainPerformance = defineTool({
         ? [input.feature.replace(/_/g, ' ').replace(/ position$/, '')]
         : undefined,
     });
-    const period = typeof input.period === 'string' ? input.period : input.period?.label;
     const out = {
       ...fit,
       ...(fit.effects.length
@@ -148,7 +147,7 @@ export const explainPerformance = defineTool({
                 campaign: input.campaign,
                 channel: input.channel,
                 market: input.market,
-                period,
+                period: `from ${fit.window.from} to ${fit.window.to}`,
                 asOf: fit.window.asOf,
               }),
             ),

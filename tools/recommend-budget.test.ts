@@ -3,7 +3,8 @@ import { runToolGated } from '../agent/run-tool.ts';
 import { viewText } from '../core/views.ts';
 import { allocationsOf } from '../insights/proposals.ts';
 import type { TestEnv } from '../test/helpers.ts';
-import { plantedLibrary } from '../test/perf-fixture.ts';
+import { makeTestDeps } from '../test/helpers.ts';
+import { onePlacement, plantedLibrary } from '../test/perf-fixture.ts';
 import { createApp } from '../web-chat/app.ts';
 import { decideProposal } from './decide-proposal.ts';
 import { type Actor, invokeTool } from './define-tool.ts';
@@ -64,7 +65,30 @@ describe('recommend-budget', () => {
     env = await plantedLibrary(3);
     await expect(
       invokeTool(recommendBudget, { asOf: '2026-02-10' }, env.deps, { actor: maya }),
-    ).rejects.toThrow(/spent money in the 7 days to 2026-02-10.*give an asOf day inside a flight/);
+    ).rejects.toThrow(/was spending on 2026-02-10 .*give an asOf day inside a flight/);
+  }, 60_000);
+
+  it('refuses clearly when no conversions were recorded, and bad budget periods', async () => {
+    env = await makeTestDeps();
+    await onePlacement(env.deps);
+    await env.deps.performance.upsertDaily(
+      Array.from({ length: 14 }, (_, d) => ({
+        placement: 'pl-1',
+        day: `2026-03-${String(d + 1).padStart(2, '0')}`,
+        impressions: 1000,
+        clicks: 10,
+        conversions: 0,
+        spend: 5,
+        revenue: 0,
+      })),
+    );
+    await expect(invokeTool(recommendBudget, {}, env.deps, { actor: maya })).rejects.toThrow(
+      /no conversions were recorded from 2026-02-15 to 2026-03-14/,
+    );
+    expect(await env.deps.proposals.recent()).toEqual([]);
+    await expect(
+      invokeTool(recommendBudget, { period: 'next 200 days' }, env.deps, { actor: maya }),
+    ).rejects.toThrow(/a budget period of 200 days: give one from 1 to 90 days/);
   }, 60_000);
 });
 
@@ -105,7 +129,10 @@ describe('decide-proposal', () => {
     });
     const res = await csv();
     expect(res.status).toBe(200);
-    const lines = (await res.text()).trim().split('\n');
+    const lines = (await res.text())
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n');
     expect(lines[0]).toBe(
       'placement,asset_id,asset_title,channel,market,current_USD,proposed_USD,change_pct',
     );

@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { AppError } from '../core/errors.ts';
 import { views } from '../core/views.ts';
-import { recommendBudget as recommend } from '../insights/budget.ts';
+import { recommendBudget as recommend, saveProposal } from '../insights/budget.ts';
 import { PerformanceScope, WindowOut } from '../insights/window.ts';
-import { defineTool } from './define-tool.ts';
+import { defineTool, describeZodError, RESULT_BUDGET_CHARS } from './define-tool.ts';
 
 const Interval = z.object({ value: z.number(), low: z.number(), high: z.number() });
 const Days = z.object({ from: z.string(), to: z.string(), days: z.number() });
@@ -174,5 +175,19 @@ export const recommendBudget = defineTool({
       ],
     });
   },
-  run: (input, deps, ctx) => recommend(deps, input, ctx.actor.id),
+  run: async (input, deps, ctx) => {
+    const planned = await recommend(deps, input);
+    // Checked before it is stored: a proposal nobody could be shown is never kept. Long titles
+    // shorten the list of moves shown, never the stored allocation.
+    const shown = { ...planned.proposal, proposalId: 'unsaved' };
+    const check = BudgetProposalOut.safeParse(shown);
+    if (!check.success)
+      throw new AppError(
+        'internal',
+        `the budget proposal came out invalid: ${describeZodError(check.error)}`,
+      );
+    while (shown.moves.length > 1 && JSON.stringify(shown).length > RESULT_BUDGET_CHARS * 0.8)
+      shown.moves = shown.moves.slice(0, -1);
+    return saveProposal(deps, { ...planned, proposal: shown }, ctx.actor.id);
+  },
 });

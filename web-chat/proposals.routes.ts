@@ -10,7 +10,10 @@ export function mountProposals(app: Hono, deps: Deps): void {
   app.get('/api/proposals', async (c) => {
     const items = await deps.proposals.recent(20);
     return c.json({
-      items: items.map(({ bodyJson: _b, ...p }) => ({ ...p, exportUrl: deps.urls.proposal(p.id) })),
+      items: items.map(({ bodyJson: _b, ...p }) => ({
+        ...p,
+        ...(p.status === 'approved' ? { exportUrl: deps.urls.proposal(p.id) } : {}),
+      })),
     });
   });
 
@@ -22,7 +25,8 @@ export function mountProposals(app: Hono, deps: Deps): void {
 
   app.get('/api/proposals/:id/budget.csv', async (c) => {
     const p = await proposalById(deps, parseKey('proposal', c.req.param('id')));
-    const csv = allocationCsv(p, deps.config.performance.currency);
+    // A BOM, so spreadsheets read the titles as UTF-8.
+    const csv = `\uFEFF${allocationCsv(p)}`;
     return c.body(csv, 200, {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': `attachment; filename="budget-${p.id}.csv"`,
