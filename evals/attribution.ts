@@ -9,7 +9,8 @@
 // channel, the Spearman correlation of top-performers' empirical-Bayes ranking of placed assets
 // with the true expected CTRs, next to the raw-CTR ranking's; and recommend-budget's proposal for
 // that week against the current allocation, in true expected conversions per 100 of spend.
-// EVAL_SEEDS=1,2,3 (default), DEMO_MASTERS=N masters per campaign (default 14).
+// EVAL_SEEDS=1,2,3 (default), DEMO_MASTERS=N masters per campaign (default 14),
+// EVAL_PARTS=attribution,ranking,budget (default all; ranking and budget need no enrichment).
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -43,6 +44,7 @@ const NULLS = [
 async function main() {
   const seeds = (process.env.EVAL_SEEDS ?? '1,2,3').split(',').map(Number);
   const masters = process.env.DEMO_MASTERS ? Number(process.env.DEMO_MASTERS) : undefined;
+  const parts = new Set((process.env.EVAL_PARTS ?? 'attribution,ranking,budget').split(','));
   const lines: string[] = [];
   const tally = { found: 0, inside: 0, narrow: 0, pairs: 0, nullCalls: 0, nullTests: 0 };
   const rank = { eb: [] as number[], raw: [] as number[], better: 0, ties: 0, slices: 0 };
@@ -55,62 +57,68 @@ async function main() {
     try {
       const t0 = performance.now();
       const built = await buildDemoLibrary(deps, { seed, mastersPerCampaign: masters });
-      const placed = [...new Set((await deps.catalog.placements()).map((p) => p.asset))];
-      const report = await enrich(deps, { steps: ['ocr', 'logo'], ids: placed, concurrency: 2 });
-      const t1 = performance.now();
-      const fits = {
-        ctr: await attribute(deps, { metric: 'ctr' }),
-        cvr: await attribute(deps, { metric: 'cvr' }),
-      };
-      lines.push(
-        `seed ${seed}: ${placed.length} placed assets enriched in ${((t1 - t0) / 1000).toFixed(0)} s (${report.failed.length} failed); CTR fit over ${fits.ctr.sample.masters} masters, ${fits.ctr.sample.placements} placements`,
-      );
-      for (const { effect, feature } of PLANTED) {
-        const truth = EFFECTS.find((e) => e.id === effect)!;
-        const fit = fits[truth.metric];
-        const e = fit.effects.find((x) => x.feature === feature);
-        tally.pairs++;
-        if (!e) {
-          const why = fit.notEstimated.find((x) => x.feature === feature)?.reason ?? 'absent';
-          lines.push(
-            `  ${effect} ×${truth.multiplier} ${truth.metric.toUpperCase()}: not estimated (${why})`,
-          );
-          continue;
-        }
-        const found = e.significant && e.multiplier > 1 === truth.multiplier > 1;
-        const inside = e.low <= truth.multiplier && truth.multiplier <= e.high;
-        const half = (e.high - e.low) / 2;
-        tally.found += Number(found);
-        tally.inside += Number(inside);
-        tally.narrow += Number(half < 0.15);
+      if (parts.has('attribution')) {
+        const placed = [...new Set((await deps.catalog.placements()).map((p) => p.asset))];
+        const report = await enrich(deps, { steps: ['ocr', 'logo'], ids: placed, concurrency: 2 });
+        const t1 = performance.now();
+        const fits = {
+          ctr: await attribute(deps, { metric: 'ctr' }),
+          cvr: await attribute(deps, { metric: 'cvr' }),
+        };
         lines.push(
-          `  ${effect} ×${truth.multiplier} ${truth.metric.toUpperCase()}: found ×${e.multiplier} (${e.low}–${e.high}), ±${half.toFixed(3)}; ${found ? 'significant, right sign' : 'NOT significant'}; truth ${inside ? 'inside' : 'OUTSIDE'} the interval${e.warnings.length ? `; ${e.warnings.join('; ')}` : ''}`,
+          `seed ${seed}: ${placed.length} placed assets enriched in ${((t1 - t0) / 1000).toFixed(0)} s (${report.failed.length} failed); CTR fit over ${fits.ctr.sample.masters} masters, ${fits.ctr.sample.placements} placements`,
         );
-      }
-      for (const metric of ['ctr', 'cvr'] as const)
-        for (const feature of NULLS) {
-          const e = fits[metric].effects.find((x) => x.feature === feature);
-          if (!e) continue;
-          tally.nullTests++;
-          if (e.significant) {
-            tally.nullCalls++;
+        for (const { effect, feature } of PLANTED) {
+          const truth = EFFECTS.find((e) => e.id === effect)!;
+          const fit = fits[truth.metric];
+          const e = fit.effects.find((x) => x.feature === feature);
+          tally.pairs++;
+          if (!e) {
+            const why = fit.notEstimated.find((x) => x.feature === feature)?.reason ?? 'absent';
             lines.push(
-              `  null ${feature} (${metric}) called a driver: ×${e.multiplier} (${e.low}–${e.high})`,
+              `  ${effect} ×${truth.multiplier} ${truth.metric.toUpperCase()}: not estimated (${why})`,
             );
+            continue;
           }
+          const found = e.significant && e.multiplier > 1 === truth.multiplier > 1;
+          const inside = e.low <= truth.multiplier && truth.multiplier <= e.high;
+          const half = (e.high - e.low) / 2;
+          tally.found += Number(found);
+          tally.inside += Number(inside);
+          tally.narrow += Number(half < 0.15);
+          lines.push(
+            `  ${effect} ×${truth.multiplier} ${truth.metric.toUpperCase()}: found ×${e.multiplier} (${e.low}–${e.high}), ±${half.toFixed(3)}; ${found ? 'significant, right sign' : 'NOT significant'}; truth ${inside ? 'inside' : 'OUTSIDE'} the interval${e.warnings.length ? `; ${e.warnings.join('; ')}` : ''}`,
+          );
         }
+        for (const metric of ['ctr', 'cvr'] as const)
+          for (const feature of NULLS) {
+            const e = fits[metric].effects.find((x) => x.feature === feature);
+            if (!e) continue;
+            tally.nullTests++;
+            if (e.significant) {
+              tally.nullCalls++;
+              lines.push(
+                `  null ${feature} (${metric}) called a driver: ×${e.multiplier} (${e.low}–${e.high})`,
+              );
+            }
+          }
+      }
       const truth = JSON.parse(await readFile(built.groundTruthPath, 'utf8')) as GroundTruth;
-      lines.push(...(await rankings(deps, truth, rank)), ...(await budgets(deps, truth, budget)));
+      if (parts.has('ranking')) lines.push(...(await rankings(deps, truth, rank)));
+      if (parts.has('budget')) lines.push(...(await budgets(deps, truth, budget)));
     } finally {
       await deps.close().catch(() => {});
       await rm(dir, { recursive: true, force: true });
     }
   }
-  lines.push(
+  const summary = [
     `planted effects found significant with the right sign: ${tally.found}/${tally.pairs}; truth inside the 90% interval: ${tally.inside}/${tally.pairs} (goal >= 8 of 9 at 3 seeds); interval narrower than ±0.15: ${tally.narrow}/${tally.pairs}`,
     `null effects called significant: ${tally.nullCalls} of ${tally.nullTests} tests (goal: at most once)`,
     `Spearman with the true expected CTR, within each channel over the last 7 days of each flight: empirical Bayes ${mean(rank.eb).toFixed(3)} vs raw CTR ${mean(rank.raw).toFixed(3)} on average; EB better in ${rank.better} of ${rank.slices} channel-weeks, tied in ${rank.ties}`,
     `budget proposals, true expected conversions per 100 of spend: proposed ${mean(budget.proposed).toFixed(4)} vs current ${mean(budget.current).toFixed(4)} on average (×${(mean(budget.proposed) / mean(budget.current)).toFixed(3)}); proposal better in ${budget.better} of ${budget.runs}`,
+  ];
+  lines.push(
+    ...summary.filter((_, i) => parts.has(i < 2 ? 'attribution' : i === 2 ? 'ranking' : 'budget')),
   );
   process.stdout.write(`${lines.join('\n')}\n`);
 }
