@@ -1,8 +1,7 @@
 // The query of a chart URL, and the URL of a chart: one shape, so a tool's link and the route that
 // draws it never drift apart.
 import { z } from 'zod';
-
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day, YYYY-MM-DD');
+import { Day } from './window.ts';
 const Text = z.string().trim().min(1).max(120);
 
 export const ChartQuery = z.object({

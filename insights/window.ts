@@ -68,7 +68,7 @@ export function resolveWindow(
   return { ...base, from, to, label: range.label };
 }
 
-const Day = z.string().regex(ISO, 'a day, YYYY-MM-DD');
+export const Day = z.string().regex(ISO, 'a day, YYYY-MM-DD');
 
 /** What a performance question is about: the tools' shared input (names as people say them). */
 export const PerformanceScope = Selection.pick({ campaign: true, channel: true }).extend({
