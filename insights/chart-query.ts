@@ -2,6 +2,7 @@
 // draws it never drift apart.
 import { z } from 'zod';
 import { Day } from './window.ts';
+
 const Text = z.string().trim().min(1).max(120);
 
 export const ChartQuery = z.object({

@@ -6,10 +6,9 @@ import gammaQuantile from '@stdlib/stats-base-dists-gamma-quantile';
 import sharp from 'sharp';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import type { DateRange } from '../core/dates.ts';
 import type { Services } from '../core/deps.ts';
 import { AppError } from '../core/errors.ts';
-import { attribute } from './attribution.ts';
+import { type AttributionInput, attribute } from './attribution.ts';
 import { mastersOf, placementsIn } from './scope.ts';
 import { resolveWindow, type Window } from './window.ts';
 
@@ -43,15 +42,12 @@ export function toPng(svg: string): Promise<Buffer> {
 
 type Deps = Pick<Services, 'names' | 'catalog' | 'performance' | 'graph' | 'assets'>;
 
-export interface TrendInput {
+/** What an effects chart is of: the attribution model's own scope. */
+export type EffectsInput = Omit<AttributionInput, 'features'>;
+
+export interface TrendInput extends EffectsInput {
   /** A master (all its renditions and cuts) or a placed asset. */
   assetId: string;
-  metric: 'ctr' | 'cvr';
-  campaign?: string;
-  channel?: string;
-  market?: string;
-  period?: string | DateRange;
-  asOf?: string;
 }
 
 /** Daily CTR (or CVR) of an asset, with each day's 90% interval (Jeffreys, Gamma–Poisson). */
@@ -133,15 +129,6 @@ export async function trendChart(
     window,
     alt: `${title}: daily ${name} from ${Math.min(...rates).toFixed(2)}% to ${Math.max(...rates).toFixed(2)}% over ${values.length} days, with 90% bands`,
   };
-}
-
-export interface EffectsInput {
-  metric: 'ctr' | 'cvr';
-  campaign?: string;
-  channel?: string;
-  market?: string;
-  period?: string | DateRange;
-  asOf?: string;
 }
 
 /** The attribution model's effects as multipliers with their 90% intervals. */

@@ -5,6 +5,7 @@ import { effectsChart, trendChart } from '../insights/charts.ts';
 import { PerformanceScope, WindowOut } from '../insights/window.ts';
 import { AssetIdInput } from './asset-views.ts';
 import { defineTool } from './define-tool.ts';
+import { RateMetric } from './explain-performance.ts';
 
 export const ChartPerformanceResult = z.object({
   chart: z.enum(['trend', 'effects']),
@@ -32,15 +33,7 @@ export const chartPerformance = defineTool({
         },
       }),
     assetId: AssetIdInput.optional().describe('the asset a trend is of'),
-    metric: z
-      .enum(['ctr', 'cvr'])
-      .default('ctr')
-      .meta({
-        aliases: {
-          ctr: ['click-through rate', 'click-through', 'clicks'],
-          cvr: ['conversion rate', 'conversions', 'converting'],
-        },
-      }),
+    metric: RateMetric,
   }).refine((i) => i.chart !== 'trend' || i.assetId !== undefined, {
     message: 'a trend chart is of one asset: give assetId (or ask for the effects chart)',
   }),

@@ -52,6 +52,17 @@ export const ExplainPerformanceResult = z.object({
   chartUrl: z.string().optional().describe('every effect with its error bar, as SVG (PNG: .png)'),
 });
 
+/** CTR or CVR, as people say them: the metric of the attribution model and of its charts. */
+export const RateMetric = z
+  .enum(['ctr', 'cvr'])
+  .default('ctr')
+  .meta({
+    aliases: {
+      ctr: ['click-through rate', 'click-through', 'clicks'],
+      cvr: ['conversion rate', 'conversions', 'converting', 'convert'],
+    },
+  });
+
 const pct = (m: number) => `${m >= 1 ? '+' : '−'}${Math.abs(Math.round((m - 1) * 100))}%`;
 
 export const explainPerformance = defineTool({
@@ -70,15 +81,7 @@ export const explainPerformance = defineTool({
       .max(60)
       .optional()
       .describe(`one feature: ${FEATURES.map((f) => f.id).join(', ')}, or words of its label`),
-    metric: z
-      .enum(['ctr', 'cvr'])
-      .default('ctr')
-      .meta({
-        aliases: {
-          ctr: ['click-through rate', 'click-through', 'clicks'],
-          cvr: ['conversion rate', 'conversions', 'converting', 'convert'],
-        },
-      }),
+    metric: RateMetric,
   }),
   output: ExplainPerformanceResult,
   examples: [
