@@ -32,9 +32,11 @@ export async function decideProposal(
 
 /** The full allocation of a stored budget proposal, one row per placement. */
 export function allocationsOf(p: ProposalRecord): Allocation[] {
-  const body = JSON.parse(p.bodyJson) as { allocations?: Allocation[] };
-  return body.allocations ?? [];
+  return bodyOf(p).allocations ?? [];
 }
+
+const bodyOf = (p: ProposalRecord) =>
+  JSON.parse(p.bodyJson) as { allocations?: Allocation[]; currency?: string };
 
 const csvCell = (v: string | number | null) => {
   const s = v === null ? '' : String(v);
@@ -45,12 +47,13 @@ const csvCell = (v: string | number | null) => {
 
 /** The approved budget as CSV, for a person to enter in the ad platform. */
 export function allocationCsv(p: ProposalRecord): string {
-  const currency = (JSON.parse(p.bodyJson) as { currency?: string }).currency ?? 'amount';
   if (p.status !== 'approved')
     throw new AppError(
       'conflict',
       `proposal ${p.id} is ${p.status}: only an approved proposal can be exported (decide-proposal)`,
     );
+  const body = bodyOf(p);
+  const currency = body.currency ?? 'amount';
   const head = [
     'placement',
     'asset_id',
@@ -61,7 +64,7 @@ export function allocationCsv(p: ProposalRecord): string {
     `proposed_${currency}`,
     'change_pct',
   ];
-  const rows = allocationsOf(p).map((a) =>
+  const rows = (body.allocations ?? []).map((a) =>
     [
       a.placement,
       a.asset.id,
