@@ -1,5 +1,7 @@
 # syntax=docker/dockerfile:1
 # Curator: one image, several roles (serve, mcp, ingest, demo). Data lives in the /data volume.
+# It listens on 0.0.0.0, so `serve` needs WEB_AUTH_TOKEN (people sign in with it):
+#   docker run -p 3000:3000 -e WEB_AUTH_TOKEN=… -v curator:/data curator
 
 FROM node:22-bookworm-slim AS deps
 WORKDIR /app
@@ -19,6 +21,8 @@ ENV NODE_ENV=production \
     PORT=3000
 COPY --from=deps /app/node_modules ./node_modules
 COPY . .
+# The web chat's page, built once here (the runtime user cannot write into /app).
+RUN node --import tsx web-chat/ui-build.ts
 RUN mkdir -p /data && chown -R node:node /data
 USER node
 VOLUME ["/data"]

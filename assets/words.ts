@@ -11,7 +11,7 @@ export interface ChannelRef {
 }
 
 /** Asset ids look like newId(): 16 lowercase base32-ish characters with at least one digit. */
-const ID_TOKEN = /\b(?:asset:)?([a-z0-9]{16})\b/g;
+const ID_TOKEN = /(?<!upload:(?:\/\/)?)\b(?:asset:)?([a-z0-9]{16})\b/g;
 const PREFIXED_ID = /\basset:([a-z0-9][a-z0-9_-]{1,63})\b/g;
 
 export function extractAssetIds(text: string, known: ReadonlySet<string> = new Set()): string[] {

@@ -36,6 +36,11 @@ async function help(): Promise<number> {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // Empty settings count as unset (core/config.ts); the OpenAI provider module reads
+  // OPENAI_BASE_URL itself when it loads, and an empty one would stop every command there.
+  for (const k of ['OPENAI_BASE_URL', 'OPENAI_API_KEY']) {
+    if (process.env[k] === '') delete process.env[k];
+  }
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') return help();
   const load = commands[name];

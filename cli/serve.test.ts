@@ -70,4 +70,19 @@ describe('curator serve', () => {
     expect(code).toBe(78);
     expect(stderr).toMatch(/PORT="abc"/);
   });
+
+  it('refuses to listen beyond loopback without WEB_AUTH_TOKEN', async () => {
+    const child = spawn(process.execPath, [path.join(root, 'bin/curator.js'), 'serve'], {
+      cwd: root,
+      env: { ...process.env, HOST: '0.0.0.0', PORT: '0', WEB_AUTH_TOKEN: '', DEMO_SEED: 'off' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    expect(code).toBe(78);
+    expect(stderr).toMatch(/HOST=0\.0\.0\.0.*WEB_AUTH_TOKEN/);
+  });
 });

@@ -1,17 +1,21 @@
 import { parseArgs } from 'node:util';
 import { serve as honoServe } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { loadConfig } from '../core/config.ts';
+import ipaddr from 'ipaddr.js';
+import { type Config, loadConfig } from '../core/config.ts';
 import { createDeps, type Deps } from '../core/deps.ts';
+import { AppError } from '../core/errors.ts';
+import { createLogger } from '../core/log.ts';
 import { mountMcp } from '../mcp-server/http.ts';
 import { enrich } from '../search/enrich.ts';
 import { CLIP_PROVIDER } from '../vision/clip.ts';
 import { BUILTIN_PROVIDER } from '../vision/descriptor.ts';
 import { OCR_MODEL } from '../vision/ocr.ts';
 import { createApp } from '../web-chat/app.ts';
+import { ensureUi } from '../web-chat/ui-build.ts';
 
 export const summary =
-  'run the HTTP server (API, files, MCP at /mcp); seeds the demo library on an empty store';
+  'run the HTTP server (web chat at /, API, files, MCP at /mcp); seeds the demo library on an empty store';
 
 /**
  * The HTTP surface and the MCP endpoint side by side on one server: neither imports the other.
@@ -67,6 +71,26 @@ async function seedIfEmpty(deps: Deps): Promise<void> {
   deps.log.info({ report, seconds: (Date.now() - started) / 1000 }, 'demo library ready');
 }
 
+/**
+ * A server others can reach must know who is asking: off loopback, the web chat's token is
+ * required, or anyone on the network would be the single local user.
+ */
+export function assertSafeListener(config: Config): void {
+  if (config.web.authToken || isLoopback(config.http.host)) return;
+  throw new AppError(
+    'config',
+    `HOST=${config.http.host} lets other machines reach this server, so WEB_AUTH_TOKEN must be set (16+ characters): people then sign in with it. Without it, listen on 127.0.0.1.`,
+  );
+}
+
+function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost' || h.endsWith('.localhost')) return true;
+  if (!ipaddr.isValid(h)) return false;
+  const a = ipaddr.process(h);
+  return a.range() === 'loopback';
+}
+
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { help: { type: 'boolean' } } });
   if (values.help) {
@@ -76,6 +100,10 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const config = loadConfig();
+  assertSafeListener(config);
+  // The page at / needs its bundle: built now when the sources are newer (a few seconds).
+  const uiLog = createLogger(config.logLevel);
+  await ensureUi(uiLog);
   const deps = await createDeps(config);
   const closers: (() => Promise<void>)[] = [];
   const app = serverApp(deps, (fn) => closers.push(fn));
@@ -97,7 +125,7 @@ export async function run(argv: string[]): Promise<number> {
 
   const seeding = seedIfEmpty(deps)
     .catch((err) => deps.log.error({ err }, 'demo seeding failed'))
-    .then(() => enrichMissing(deps));
+    .then(() => (config.enrichOnStart ? enrichMissing(deps) : undefined));
   // Warm the listing index, then finish any approved bulk action a previous run left half-done.
   void deps.assets
     .count()

@@ -76,6 +76,15 @@ export const EnvSchema = z.object({
     .transform((s) => s.toUpperCase())
     .default('USD'),
   APPROVERS: csv.default([]),
+  /** The web chat's shared secret: set, people sign in with it (required off loopback). */
+  WEB_AUTH_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  WEB_SESSION_HOURS: z.coerce
+    .number()
+    .min(0.1)
+    .max(24 * 90)
+    .default(12),
+  /** Work through enrichment the store lacks after start-up (embeddings, OCR); off for tests. */
+  ENRICH_ON_START: z.enum(['auto', 'off']).default('auto'),
   APPROVAL_TTL_MINUTES: z.coerce
     .number()
     .int()
@@ -122,6 +131,9 @@ export interface Config {
   /** `approvers` empty: whoever asked on a surface that proves a person may approve their own request. */
   approvals: { ttlMs: number; approverToken?: string; approvers: string[] };
   performance: { token?: string; currency: string; metaToken?: string; metaGraphUrl: string };
+  /** The web chat: `authToken` unset is single-user mode, for a loopback listener only. */
+  web: { authToken?: string; sessionTtlMs: number };
+  enrichOnStart: boolean;
 }
 
 /** Parses the environment once. Empty strings count as unset so `FOO=` in a .env file is harmless. */
@@ -194,6 +206,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       approverToken: e.APPROVER_TOKEN,
       approvers: e.APPROVERS,
     },
+    web: { authToken: e.WEB_AUTH_TOKEN, sessionTtlMs: Math.round(e.WEB_SESSION_HOURS * 3_600_000) },
+    enrichOnStart: e.ENRICH_ON_START === 'auto',
     performance: {
       token: e.PERFORMANCE_TOKEN,
       currency: e.CURRENCY,

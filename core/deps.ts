@@ -19,6 +19,8 @@ import { GraphRepository } from '../store/graph.repository.ts';
 import { ListingIndex } from '../store/listing-index.ts';
 import { PerformanceRepository } from '../store/performance.repository.ts';
 import { ProposalsRepository } from '../store/proposals.repository.ts';
+import { UploadsRepository } from '../store/uploads.repository.ts';
+import { WebRepository } from '../store/web.repository.ts';
 import type { AnyTool } from '../tools/define-tool.ts';
 import { catalog as productCatalog } from '../tools/index.ts';
 import { BUILTIN_DIMS, BUILTIN_MODEL, BUILTIN_PROVIDER } from '../vision/descriptor.ts';
@@ -71,11 +73,15 @@ export interface Services {
   clip: ClipSpace;
   /** Full-text BM25 over title, keywords, tags and description (an in-memory sidecar). */
   text: TextIndex;
+  /** Images people uploaded to ask about (find-similar): never assets. */
+  uploads: UploadsRepository;
 }
 
 export interface Deps extends Services {
   db: Surreal;
   conversations: ConversationsRepository;
+  /** The web chat's conversation owners and titles, and its browser sessions. */
+  web: WebRepository;
   /** The tool catalog every surface serves, built by the caller and passed in. */
   tools: readonly AnyTool[];
   /** Pending actions for the catalog's tools: the one instance every surface uses. */
@@ -143,6 +149,8 @@ export async function createDeps(
     proposals: new ProposalsRepository(db),
     audit: new AuditRepository(db),
     conversations: new ConversationsRepository(db),
+    web: new WebRepository(db),
+    uploads: new UploadsRepository(db),
     approvals: new ApprovalsRepository(db),
     embeddings,
     vectors,

@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'unavailable'
   | 'config'
   | 'approval_required'
+  | 'rate_limited'
   | 'internal';
 
 export class AppError extends Error {
@@ -48,6 +49,8 @@ function statusFor(code: ErrorCode): number {
       return 202;
     case 'unavailable':
       return 503;
+    case 'rate_limited':
+      return 429;
     default:
       return 500;
   }

@@ -45,9 +45,14 @@ export const findSimilar = defineTool({
   input: Selection.extend({
     assetId: AssetIdInput.optional().describe('the asset to match; "asset://<id>" is accepted'),
     image: ImageInput.optional().describe('instead of an asset: an image to match'),
+    uploadId: z
+      .string()
+      .max(80)
+      .optional()
+      .describe('instead of an asset: an image the person attached in the chat ("upload:<id>")'),
     limit: z.number().int().min(1).max(50).default(10),
-  }).refine((i) => (i.assetId === undefined) !== (i.image === undefined), {
-    message: 'give either assetId or image',
+  }).refine((i) => [i.assetId, i.image, i.uploadId].filter((x) => x !== undefined).length === 1, {
+    message: 'give one of assetId, image or uploadId',
   }),
   output: FindSimilarResult,
   examples: [
@@ -56,6 +61,7 @@ export const findSimilar = defineTool({
     { say: 'what looks like {id}' },
     { say: 'visually similar assets to {id} in {campaign}' },
     { say: 'lookalikes of {id}' },
+    { say: 'find assets similar to this image {upload}' },
   ],
   view: (out) =>
     views.grid({
@@ -65,11 +71,16 @@ export const findSimilar = defineTool({
       read: out.read,
       note: `${out.cutoff.explanation}; ${out.belowCutoff} more of the ${out.examined} nearest fell below it (${out.model})`,
     }),
-  run: (input, deps) => {
-    const { assetId, image, limit, ...selection } = input;
+  run: async (input, deps) => {
+    const { assetId, image, uploadId, limit, ...selection } = input;
+    const upload = uploadId ? await deps.uploads.get(uploadId) : undefined;
     return similarAssets(deps, {
       assetId,
-      image: image ? Buffer.from(image.data, 'base64') : undefined,
+      image: image
+        ? Buffer.from(image.data, 'base64')
+        : upload
+          ? await deps.blobs.get(upload.blobKey)
+          : undefined,
       selection,
       limit,
     });

@@ -1,7 +1,9 @@
-// The HTTP surface: health, the assets API, stable file URLs and approvals. The MCP endpoint is a
+// The HTTP surface: the web chat (page, chat stream, conversations, uploads), health, the assets
+// API, stable file URLs and approvals. The MCP endpoint is a
 // surface of its own: `curator serve` mounts it beside this one (cli/serve.ts).
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { type Agent, createAgent } from '../agent/agent.ts';
 import { listAssets } from '../assets/list.ts';
 import { Selection } from '../assets/selection.ts';
 import type { Deps } from '../core/deps.ts';
@@ -11,10 +13,14 @@ import { invokeTool } from '../tools/define-tool.ts';
 import { getAsset } from '../tools/get-asset.ts';
 import { mountApprovals } from './approvals.routes.ts';
 import { mountCharts } from './charts.routes.ts';
+import { mountChat } from './chat.routes.ts';
 import { hostGuard } from './host-guard.ts';
 import { mountPerformance } from './performance.routes.ts';
 import { mountProposals } from './proposals.routes.ts';
+import { mountSession, webAuth } from './session.ts';
 import { mountSimilar } from './similar.routes.ts';
+import { mountUi } from './static.routes.ts';
+import { mountUploads } from './uploads.routes.ts';
 
 const httpActor = { id: 'http', surface: 'http' as const };
 
@@ -27,10 +33,13 @@ const ListQuery = Selection.extend({
 });
 const LIST_PARAMS = Object.keys(ListQuery.shape).join(', ');
 
-export function createApp(deps: Deps): Hono {
+export function createApp(deps: Deps, opts: { agent?: Agent } = {}): Hono {
   const app = new Hono();
+  const agent = opts.agent ?? createAgent(deps);
   // First, before any route: a request under a foreign Host or Origin reaches nothing.
   app.use('*', hostGuard(deps.config));
+  // Then who is asking: everyone is "local" on a single-user server; else a session or the token.
+  app.use('*', webAuth(deps));
 
   app.onError((err, c) => {
     if (isAppError(err)) {
@@ -108,6 +117,10 @@ export function createApp(deps: Deps): Hono {
     });
   });
 
+  mountUi(app);
+  mountSession(app, deps, agent.model);
+  mountChat(app, deps, agent);
+  mountUploads(app, deps);
   mountApprovals(app, deps);
   mountSimilar(app, deps);
   mountPerformance(app, deps);

@@ -23,6 +23,8 @@ const reference: Extractor = {
   kind: 'id',
   fields: ID_FIELDS,
   find: ({ lower, lastIds }) => {
+    // With an image attached, "this" and "it" are the image, not the previous answer.
+    if (/\bupload:/.test(lower)) return [];
     // "archive all", "approve everything": the whole previous answer, when there is one.
     const bare = /\b(?:all|everything)\s*[.!?]*$/.test(lower) && lastIds.length > 0;
     const a = bare ? { anaphora: 'all' as const, ordinal: undefined } : extractAnaphora(lower);
@@ -143,7 +145,22 @@ const similar: Extractor = {
 };
 
 /** Earlier extractors win where spans overlap. */
+/** "upload:abc…": an image the person attached in the web chat (the chat writes the reference). */
+const upload: Extractor = {
+  kind: 'upload',
+  fields: /^uploadIds?$/i,
+  find: ({ lower }) =>
+    [...lower.matchAll(/\bupload:(?:\/\/)?([a-z0-9][a-z0-9_-]{1,63})\b/g)].map((m) => ({
+      kind: 'upload',
+      start: m.index,
+      end: m.index + m[0].length,
+      value: `upload:${m[1]}`,
+      label: m[0],
+    })),
+};
+
 export const defaultExtractors: readonly Extractor[] = [
+  upload,
   quoted,
   assets.assetIds,
   similar,

@@ -61,6 +61,26 @@ const asset = (id: string, description: string) => ({
 });
 
 describe('planner steps', () => {
+  it('takes an image attached in the web chat for "more like this", not the previous answer', () => {
+    const U = 'up7x2k4m9q3w8e5r';
+    for (const words of [
+      'more like this one',
+      'find similar assets',
+      'what looks like this?',
+      '',
+    ]) {
+      const s = step([
+        user('show the drafts'),
+        assistant(`Found 2 assets matching status draft:\n1. ${A} — "One"\n2. ${B} — "Two"`),
+        user(`${words || 'find assets similar to this image'}\n[attached image upload:${U}]`),
+      ]);
+      expect(s.calls, words).toEqual([
+        { toolName: 'find-similar', input: expect.objectContaining({ uploadId: `upload:${U}` }) },
+      ]);
+      expect(s.calls[0]?.input, words).not.toHaveProperty('assetId');
+    }
+  });
+
   it('resolves "these" from the ids an earlier answer cited when memory kept only its text', () => {
     const s = step([
       { role: 'system', content: 'You are Curator.' },
