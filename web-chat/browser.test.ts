@@ -258,6 +258,40 @@ describe('the web chat in Chromium', () => {
     await page.close();
   });
 
+  it("proposes next week's budget with its reasons, and a person approves it in two clicks", async () => {
+    const { page, problems } = await openPage(1280, 1000);
+    await say(page, "where should next week's budget go, and why?");
+    const proposal = page.locator('.proposal-view').first();
+    await proposal.waitFor({ timeout: 60_000 });
+    await expect(proposal.locator('.status').textContent()).resolves.toBe('proposed');
+    // The reasons are on the card: the method, the drivers and the risks, with intervals.
+    const fields = await proposal.locator('dt').allTextContents();
+    for (const f of ['Method', 'Expected impact', 'Drivers', 'Risks']) expect(fields).toContain(f);
+    expect(await proposal.locator('tbody tr').count()).toBeGreaterThan(3);
+    await expect(proposal.locator('.interval').count()).resolves.toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(shots, 'budget-proposal.png') });
+    // Approve… asks for the confirmation every decision needs; Approve records it.
+    await proposal.getByRole('button', { name: 'Approve…' }).click();
+    const confirm = page.getByRole('button', { name: 'Approve', exact: true });
+    await confirm.waitFor({ timeout: 30_000 });
+    await confirm.click();
+    await page.getByText('Approved and done').waitFor({ timeout: 30_000 });
+    // The proposal's own card now says so, and offers the CSV.
+    await expect(proposal.locator('.status').textContent()).resolves.toBe('approved');
+    const csv = proposal.getByRole('link', { name: /CSV/ });
+    const href = await csv.getAttribute('href');
+    const res = await page.evaluate(async (h) => {
+      const r = await fetch(h!);
+      return { status: r.status, type: r.headers.get('content-type'), text: await r.text() };
+    }, href);
+    expect(res.status).toBe(200);
+    expect(res.type).toMatch(/text\/csv/);
+    expect(res.text.split('\n').length).toBeGreaterThan(3);
+    await page.screenshot({ path: path.join(shots, 'budget-approved.png') });
+    expect(problems, problems.join('\n')).toEqual([]);
+    await page.close();
+  });
+
   it('shows a lost answer as a message, and Try again gets it', async () => {
     const { page } = await openPage();
     await page.route('**/api/chat', (route) => route.abort('connectionreset'));

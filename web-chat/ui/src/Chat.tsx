@@ -6,7 +6,7 @@ import { type DragEvent, type KeyboardEvent, useEffect, useMemo, useRef, useStat
 import type { ChatMessage, ToolView, UploadInfo } from '../../chat-types.ts';
 import { modelName } from './App.tsx';
 import { api } from './api.ts';
-import { ViewBlock } from './Views.tsx';
+import { Linked, ViewBlock } from './Views.tsx';
 
 const MAX_UPLOAD = 10 * 1024 * 1024;
 const IMAGE_TYPES = /^image\/(?:jpeg|png|webp|avif|gif|tiff)$/;
@@ -349,7 +349,9 @@ function Prose({ text }: { text: string }) {
     <div className="prose">
       {text.split(/\n{2,}/).map((para, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: paragraphs are positional
-        <p key={i}>{para}</p>
+        <p key={i}>
+          <Linked text={para} />
+        </p>
       ))}
     </div>
   );

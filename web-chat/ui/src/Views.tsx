@@ -1,6 +1,6 @@
 // Every view a tool returns (core/views.ts), as a component: the same contract the planner's text,
 // MCP and Slack render. Asset text (titles, OCR, descriptions) is shown as text, never as HTML.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { PendingAction, View } from '../../chat-types.ts';
 import { api, local } from './api.ts';
 
@@ -37,8 +37,35 @@ export function ViewBlock({ view, result, conversationId, onAsk }: Props) {
         />
       );
     case 'text':
-      return <p className="view-text">{view.text}</p>;
+      return (
+        <p className="view-text">
+          <Linked text={view.text} />
+        </p>
+      );
   }
+}
+
+/** Sent after a person decides an action, so cards it changed (a proposal) read their state again. */
+export const DECIDED_EVENT = 'curator:decided';
+
+/** Text with this server's own links made clickable; every other URL stays text. */
+export function Linked({ text }: { text: string }) {
+  const parts = text.split(/(https?:\/\/[^\s"')]+)/g);
+  return (
+    <>
+      {parts.map((part, i) => {
+        const href = i % 2 === 1 ? local(part.replace(/[.,;:]+$/, '')) : undefined;
+        return href ? (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the pieces of one text are positional
+          <a key={i} href={href}>
+            {part}
+          </a>
+        ) : (
+          part
+        );
+      })}
+    </>
+  );
 }
 
 function Read({ read }: { read?: string[] }) {
@@ -268,7 +295,31 @@ function Table({ view }: { view: Of<'table'> }) {
   );
 }
 
-function Proposal({ view, onAsk }: { view: Of<'proposal'>; onAsk: (s: string) => void }) {
+/** A proposal's current status: it may have been decided since the card was drawn. */
+function useProposalStatus(id: string, shown: Of<'proposal'>['status']) {
+  const [status, setStatus] = useState(shown);
+  useEffect(() => {
+    let live = true;
+    const read = () =>
+      fetch(`/api/proposals/${encodeURIComponent(id)}`, { credentials: 'same-origin' })
+        .then((r) => (r.ok ? (r.json() as Promise<{ status?: Of<'proposal'>['status'] }>) : null))
+        .then((p) => {
+          if (live && p?.status) setStatus(p.status);
+        })
+        .catch(() => {});
+    void read();
+    window.addEventListener(DECIDED_EVENT, read);
+    return () => {
+      live = false;
+      window.removeEventListener(DECIDED_EVENT, read);
+    };
+  }, [id]);
+  return status;
+}
+
+function Proposal({ view: shown, onAsk }: { view: Of<'proposal'>; onAsk: (s: string) => void }) {
+  const status = useProposalStatus(shown.id, shown.status);
+  const view = { ...shown, status };
   return (
     <section className="view proposal-view" aria-label={view.title}>
       <header>
@@ -334,6 +385,7 @@ function PendingCard({
         setAction(r.action);
         setResult(r.view);
         setBusy(false);
+        window.dispatchEvent(new Event(DECIDED_EVENT));
       },
       (e: Error) => {
         setError(e.message);
