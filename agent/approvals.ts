@@ -57,6 +57,7 @@ function toPending(r: ApprovalRecord): PendingAction {
     summary: r.summary,
     ...(r.targetsJson ? { targetCount: (JSON.parse(r.targetsJson) as unknown[]).length } : {}),
     ...(r.progress ? { progress: r.progress } : {}),
+    ...(r.error ? { error: r.error } : {}),
   };
 }
 
@@ -130,6 +131,11 @@ export class Approvals {
       this.now(),
     );
     return rows.map(toPending);
+  }
+
+  /** Every pending action of every conversation, for the approver group. */
+  async pendingAll(): Promise<PendingAction[]> {
+    return (await this.deps.approvals.pendingAll(this.now())).map(toPending);
   }
 
   /**

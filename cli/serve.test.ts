@@ -74,7 +74,14 @@ describe('curator serve', () => {
   it('refuses to listen beyond loopback without WEB_AUTH_TOKEN', async () => {
     const child = spawn(process.execPath, [path.join(root, 'bin/curator.js'), 'serve'], {
       cwd: root,
-      env: { ...process.env, HOST: '0.0.0.0', PORT: '0', WEB_AUTH_TOKEN: '', DEMO_SEED: 'off' },
+      env: {
+        ...process.env,
+        HOST: '0.0.0.0',
+        PORT: '0',
+        WEB_AUTH_TOKEN: '',
+        WEB_USERS: '',
+        DEMO_SEED: 'off',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
@@ -84,5 +91,28 @@ describe('curator serve', () => {
     const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
     expect(code).toBe(78);
     expect(stderr).toMatch(/HOST=0\.0\.0\.0.*WEB_AUTH_TOKEN/);
+  });
+
+  it('counts a public PUBLIC_URL as reachable: behind a proxy, loopback is not private', async () => {
+    const child = spawn(process.execPath, [path.join(root, 'bin/curator.js'), 'serve'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        HOST: '127.0.0.1',
+        PUBLIC_URL: 'https://curator.example.com',
+        PORT: '0',
+        WEB_AUTH_TOKEN: '',
+        WEB_USERS: '',
+        DEMO_SEED: 'off',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    expect(code).toBe(78);
+    expect(stderr).toMatch(/PUBLIC_URL=https:\/\/curator\.example\.com.*sign-in/);
   });
 });

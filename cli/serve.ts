@@ -72,14 +72,24 @@ async function seedIfEmpty(deps: Deps): Promise<void> {
 }
 
 /**
- * A server others can reach must know who is asking: off loopback, the web chat's token is
- * required, or anyone on the network would be the single local user.
+ * A server others can reach must know who is asking: off loopback, a sign-in (WEB_AUTH_TOKEN or
+ * WEB_USERS) is required, or anyone on the network would be the single local user. Listening on
+ * loopback behind a proxy counts as reachable too: PUBLIC_URL or an allowed host that is not
+ * loopback says that requests come from elsewhere.
  */
 export function assertSafeListener(config: Config): void {
-  if (config.web.authToken || isLoopback(config.http.host)) return;
+  if (config.web.authToken || config.web.users.length) return;
+  const reach: string[] = [];
+  if (!isLoopback(config.http.host)) reach.push(`HOST=${config.http.host}`);
+  if (config.http.publicUrl && !isLoopback(new URL(config.http.publicUrl).hostname)) {
+    reach.push(`PUBLIC_URL=${config.http.publicUrl}`);
+  }
+  const hosts = config.mcp.allowedHosts.filter((h) => !isLoopback(h.replace(/:\d+$/, '')));
+  if (hosts.length) reach.push(`MCP_ALLOWED_HOSTS=${hosts.join(',')}`);
+  if (!reach.length) return;
   throw new AppError(
     'config',
-    `HOST=${config.http.host} lets other machines reach this server, so WEB_AUTH_TOKEN must be set (16+ characters): people then sign in with it. Without it, listen on 127.0.0.1.`,
+    `${reach.join(' and ')} lets other machines reach this server, so a sign-in must be set: WEB_AUTH_TOKEN (a shared token, 16+ characters) or WEB_USERS (name:token pairs). Without one, listen on 127.0.0.1 only.`,
   );
 }
 

@@ -78,6 +78,22 @@ export const EnvSchema = z.object({
   APPROVERS: csv.default([]),
   /** The web chat's shared secret: set, people sign in with it (required off loopback). */
   WEB_AUTH_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /**
+   * Personal web sign-ins, "name:token" pairs separated by commas: the token says who the person
+   * is, so ownership and the approver group (APPROVERS) rest on it, not on a name typed in.
+   */
+  WEB_USERS: csv
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(
+            /^[\p{L}\p{N}][\p{L}\p{N}._@-]{0,59}:[^,\s]{16,}$/u,
+            'each entry is name:token, the token 16+ characters',
+          ),
+      ),
+    )
+    .default([]),
   WEB_SESSION_HOURS: z.coerce
     .number()
     .min(0.1)
@@ -132,7 +148,13 @@ export interface Config {
   approvals: { ttlMs: number; approverToken?: string; approvers: string[] };
   performance: { token?: string; currency: string; metaToken?: string; metaGraphUrl: string };
   /** The web chat: `authToken` unset is single-user mode, for a loopback listener only. */
-  web: { authToken?: string; sessionTtlMs: number };
+  web: {
+    /** Shared: whoever holds it signs in under a name they give (not an identity). */
+    authToken?: string;
+    /** Personal tokens: the token names the person. */
+    users: { name: string; token: string }[];
+    sessionTtlMs: number;
+  };
   enrichOnStart: boolean;
 }
 
@@ -206,7 +228,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       approverToken: e.APPROVER_TOKEN,
       approvers: e.APPROVERS,
     },
-    web: { authToken: e.WEB_AUTH_TOKEN, sessionTtlMs: Math.round(e.WEB_SESSION_HOURS * 3_600_000) },
+    web: {
+      authToken: e.WEB_AUTH_TOKEN,
+      users: e.WEB_USERS.map((u) => {
+        const i = u.indexOf(':');
+        return { name: u.slice(0, i), token: u.slice(i + 1) };
+      }),
+      sessionTtlMs: Math.round(e.WEB_SESSION_HOURS * 3_600_000),
+    },
     enrichOnStart: e.ENRICH_ON_START === 'auto',
     performance: {
       token: e.PERFORMANCE_TOKEN,

@@ -34,6 +34,8 @@ export const PendingAction = z.object({
   targetCount: z.number().optional(),
   /** Committed batches, while a bulk action runs (or after it stopped mid-way). */
   progress: z.object({ done: z.number(), total: z.number() }).optional(),
+  /** Why an approved action failed when it ran (its status stays "approved"). */
+  error: z.string().optional(),
 });
 export type PendingAction = z.infer<typeof PendingAction>;
 

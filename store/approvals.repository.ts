@@ -136,6 +136,18 @@ export class ApprovalsRepository {
       .map(toRecord);
   }
 
+  /** Every action still waiting for a decision, oldest first: the approver group's inbox. */
+  async pendingAll(now = new Date(), limit = 100): Promise<ApprovalRecord[]> {
+    const [rows] = await this.db.query<[unknown[]]>(
+      `SELECT * FROM approval WHERE status = 'pending' AND expires_at > $now
+       ORDER BY created_at ASC LIMIT $limit`,
+      { now, limit },
+    );
+    return Row.array()
+      .parse(rows ?? [])
+      .map(toRecord);
+  }
+
   /**
    * Moves a pending, unexpired action to `to`. Returns the updated record, or null when another
    * caller got there first (or it expired): the single atomic claim that makes approval run once.

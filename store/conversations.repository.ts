@@ -148,6 +148,35 @@ export class ConversationsRepository {
     return rows?.[0]?.seq ?? 0;
   }
 
+  /**
+   * Removes the last turn (its user message and everything after) when that message's text is
+   * `text`: a person asked for that answer again, so the failed or unwanted one is replaced, not
+   * kept beside a second copy of the question. Returns whether a turn was removed.
+   */
+  async dropLastTurn(conversationId: string, text: string): Promise<boolean> {
+    const id = parseConversationId(conversationId);
+    const [rows] = await this.db.query<[unknown[]]>(
+      `SELECT seq, role, message, chars FROM conversation_message
+       WHERE conversation = $id AND role = 'user' ORDER BY seq DESC LIMIT 1`,
+      { id },
+    );
+    const last = Row.array().parse(rows ?? [])[0];
+    if (!last) return false;
+    const m = parseMessage(last.message);
+    const said =
+      typeof m.content === 'string'
+        ? m.content
+        : (m.content as { type: string; text?: string }[])
+            .map((p) => (p.type === 'text' ? (p.text ?? '') : ''))
+            .join('\n');
+    if (said !== text) return false;
+    await this.db.query(
+      'DELETE conversation_message WHERE conversation = $id AND seq >= $seq RETURN NONE',
+      { id, seq: last.seq },
+    );
+    return true;
+  }
+
   async count(conversationId: string): Promise<number> {
     const id = parseConversationId(conversationId);
     const [rows] = await this.db.query<[{ n: number }[]]>(

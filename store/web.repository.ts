@@ -30,7 +30,11 @@ const toConversation = (r: z.infer<typeof ConversationRow>): WebConversation => 
   updatedAt: r.updated_at,
 });
 
-const SessionRow = z.object({ user: z.string(), expires_at: zTime });
+const SessionRow = z.object({
+  user: z.string(),
+  verified: z.boolean().optional(),
+  expires_at: zTime,
+});
 
 const sessionKey = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
@@ -90,28 +94,46 @@ export class WebRepository {
     throw new AppError('conflict', `conversation ${id} is being created elsewhere; try again`);
   }
 
-  /** The owner's conversations, latest first; `before` is the updatedAt of the last one seen. */
+  /**
+   * The owner's conversations, latest first. The cursor is the last one seen ("time|id"), so
+   * conversations touched in the same instant are neither skipped nor repeated.
+   */
   async list(
     owner: string,
-    opts: { limit: number; before?: string },
+    opts: { limit: number; cursor?: string },
   ): Promise<{ items: WebConversation[]; next: string | null }> {
-    const before = opts.before ? new Date(opts.before) : undefined;
-    if (before && Number.isNaN(before.getTime())) {
-      throw new AppError('invalid_input', 'cursor: not a time');
+    let after: { at: Date; id: string } | undefined;
+    if (opts.cursor) {
+      const [t, id] = opts.cursor.split('|');
+      const at = new Date(t ?? '');
+      if (Number.isNaN(at.getTime()) || !id || !Key.safeParse(id).success) {
+        throw new AppError('invalid_input', 'cursor: not one this list gave');
+      }
+      after = { at, id };
     }
     const [rows] = await this.db.query<[unknown[]]>(
-      before
-        ? `SELECT * FROM web_conversation WHERE owner = $owner AND updated_at < $before
-           ORDER BY updated_at DESC LIMIT $limit`
-        : `SELECT * FROM web_conversation WHERE owner = $owner ORDER BY updated_at DESC LIMIT $limit`,
-      { owner, before, limit: opts.limit + 1 },
+      after
+        ? `SELECT * FROM web_conversation WHERE owner = $owner
+             AND (updated_at < $at OR (updated_at = $at AND id < $rid))
+           ORDER BY updated_at DESC, id DESC LIMIT $limit`
+        : `SELECT * FROM web_conversation WHERE owner = $owner
+           ORDER BY updated_at DESC, id DESC LIMIT $limit`,
+      {
+        owner,
+        at: after?.at,
+        rid: after ? rid('web_conversation', after.id) : undefined,
+        limit: opts.limit + 1,
+      },
     );
     const items = ConversationRow.array()
       .parse(rows ?? [])
       .map(toConversation);
-    const more = items.length > opts.limit;
     const page = items.slice(0, opts.limit);
-    return { items: page, next: more ? (page[page.length - 1]?.updatedAt ?? null) : null };
+    const last = page[page.length - 1];
+    return {
+      items: page,
+      next: items.length > opts.limit && last ? `${last.updatedAt}|${last.id}` : null,
+    };
   }
 
   async rename(id: string, owner: string, title: string): Promise<WebConversation> {
@@ -127,22 +149,30 @@ export class WebRepository {
 
   // ——— sessions ———
 
-  async createSession(secret: string, user: string, ttlMs: number): Promise<void> {
+  /** `verified`: a personal token named the user (a shared one does not). */
+  async createSession(
+    secret: string,
+    user: string,
+    ttlMs: number,
+    verified: boolean,
+  ): Promise<void> {
     await this.db.query('CREATE $id CONTENT $c RETURN NONE', {
       id: rid('web_session', sessionKey(secret).slice(0, 64)),
-      c: { user, created_at: new Date(), expires_at: new Date(Date.now() + ttlMs) },
+      c: { user, verified, created_at: new Date(), expires_at: new Date(Date.now() + ttlMs) },
     });
   }
 
   /** The user of a live session, or null (unknown or expired). */
-  async sessionUser(secret: string): Promise<string | null> {
-    const [rows] = await this.db.query<[unknown[]]>('SELECT user, expires_at FROM $id', {
+  async sessionUser(secret: string): Promise<{ user: string; verified: boolean } | null> {
+    const [rows] = await this.db.query<[unknown[]]>('SELECT user, verified, expires_at FROM $id', {
       id: rid('web_session', sessionKey(secret).slice(0, 64)),
     });
     const row = Array.isArray(rows) ? rows[0] : rows;
     if (!row) return null;
     const s = SessionRow.parse(row);
-    return Date.parse(s.expires_at) > Date.now() ? s.user : null;
+    return Date.parse(s.expires_at) > Date.now()
+      ? { user: s.user, verified: s.verified === true }
+      : null;
   }
 
   async endSession(secret: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AssetSummary } from '../assets/cards.ts';
 import { Selection } from '../assets/selection.ts';
+import { AppError } from '../core/errors.ts';
 import { views } from '../core/views.ts';
 import { similarAssets } from '../search/similar.ts';
 import { AssetIdInput, gridItem } from './asset-views.ts';
@@ -71,9 +72,13 @@ export const findSimilar = defineTool({
       read: out.read,
       note: `${out.cutoff.explanation}; ${out.belowCutoff} more of the ${out.examined} nearest fell below it (${out.model})`,
     }),
-  run: async (input, deps) => {
+  run: async (input, deps, ctx) => {
     const { assetId, image, uploadId, limit, ...selection } = input;
     const upload = uploadId ? await deps.uploads.get(uploadId) : undefined;
+    // An upload is its sender's: an id typed or guessed by anyone else finds nothing.
+    if (upload && upload.owner !== ctx.actor.id) {
+      throw new AppError('not_found', `no upload ${upload.id}`);
+    }
     return similarAssets(deps, {
       assetId,
       image: image

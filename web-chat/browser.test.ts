@@ -16,46 +16,67 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const shots = path.join(root, 'reports', 'screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-let server: ChildProcess;
 let base: string;
-let dir: string;
 let browser: Browser;
-let log = '';
 
-async function startServer(): Promise<string> {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'curator-web-'));
-  server = spawn(process.execPath, [path.join(root, 'bin/curator.js'), 'serve'], {
+interface Served {
+  child: ChildProcess;
+  url: string;
+  dir: string;
+}
+
+/** `curator serve` on a fresh store; with the demo library it resolves once that is built. */
+async function serve(env: Record<string, string>, demo: boolean): Promise<Served> {
+  const data = await mkdtemp(path.join(os.tmpdir(), 'curator-web-'));
+  const child = spawn(process.execPath, [path.join(root, 'bin/curator.js'), 'serve'], {
     cwd: root,
     env: {
       ...process.env,
-      DATA_DIR: dir,
+      DATA_DIR: data,
       SURREAL_URL: 'mem://',
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
       ENRICH_ON_START: 'off',
+      DEMO_SEED: demo ? 'auto' : 'off',
       WEB_AUTH_TOKEN: '',
+      WEB_USERS: '',
       OPENAI_API_KEY: '',
       OPENAI_BASE_URL: '',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  return new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no demo library in time:\n${log}`)), 110_000);
-    let url: string | undefined;
+  let out = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`not ready in time:\n${out}`)), 110_000);
+    let found: string | undefined;
     const onData = (d: Buffer) => {
-      log += d.toString();
-      url ??= /"url":"(http:\/\/[^"]+)"/.exec(log)?.[1];
-      if (url && log.includes('demo library ready')) {
+      out += d.toString();
+      found ??= /"url":"(http:\/\/[^"]+)"/.exec(out)?.[1];
+      if (found && (!demo || out.includes('demo library ready'))) {
         clearTimeout(timer);
-        resolve(url);
+        resolve(found);
       }
     };
-    server.stdout?.on('data', onData);
-    server.stderr?.on('data', onData);
-    server.once('exit', (code) => reject(new Error(`curator serve exited (${code}):\n${log}`)));
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`curator serve exited (${code}):\n${out}`)));
   });
+  return { child, url, dir: data };
 }
+
+async function stop(s: Served | undefined) {
+  if (!s) return;
+  if (s.child.exitCode === null) {
+    const exited = new Promise((r) => s.child.once('exit', r));
+    s.child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+  }
+  await rm(s.dir, { recursive: true, force: true });
+}
+
+let main: Served | undefined;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
@@ -65,7 +86,8 @@ beforeAll(async () => {
   }
   await mkdir(shots, { recursive: true });
   expect(await ensureUi()).toBe(true);
-  base = await startServer();
+  main = await serve({}, true);
+  base = main.url;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -81,15 +103,14 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close().catch(() => {});
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server.once('exit', r));
-    server.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-  }
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await stop(main);
 });
 
-async function openPage(width = 1280, height = 900): Promise<{ page: Page; problems: string[] }> {
+async function openPage(
+  width = 1280,
+  height = 900,
+  at = base,
+): Promise<{ page: Page; problems: string[] }> {
   const page = await browser.newPage({ viewport: { width, height } });
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
@@ -99,8 +120,8 @@ async function openPage(width = 1280, height = 900): Promise<{ page: Page; probl
   page.on('response', (r) => {
     if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`);
   });
-  await page.goto(`${base}/`);
-  await page.getByRole('textbox', { name: 'Message' }).waitFor();
+  await page.goto(`${at}/`);
+  if (at === base) await page.getByRole('textbox', { name: 'Message' }).waitFor();
   return { page, problems };
 }
 
@@ -336,6 +357,57 @@ describe('the web chat in Chromium', () => {
       () => getComputedStyle(document.activeElement as Element).outlineStyle,
     );
     expect(outline).not.toBe('none');
+    await page.close();
+  });
+});
+
+describe('a shared server in Chromium (WEB_AUTH_TOKEN)', () => {
+  const TOKEN = 'shared-token-0123456789abcdef';
+  let shared: Served | undefined;
+  beforeAll(async () => {
+    shared = await serve({ WEB_AUTH_TOKEN: TOKEN }, false);
+  }, 60_000);
+  afterAll(() => stop(shared));
+
+  it('asks who you are, refuses a wrong token in words, and signs out back to the form', async () => {
+    const { page, problems } = await openPage(1280, 900, shared!.url);
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.getByLabel('Access token').fill('not-the-token-at-all');
+    await page.getByLabel('Your name').fill('maria');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/not a token/);
+    await page.getByLabel('Access token').fill(TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('textbox', { name: 'Message' }).waitFor();
+    await expect(page.locator('.sidebar-foot strong').textContent()).resolves.toBe('maria');
+    await page.screenshot({ path: path.join(shots, 'signed-in.png') });
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    // The refused sign-in was the only error; the rest of the visit was clean.
+    expect(problems.filter((p) => !/401/.test(p))).toEqual([]);
+    await page.close();
+  });
+
+  it('folds the conversation list behind a menu on a phone, closed by a tap outside or Esc', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(`${shared!.url}/`);
+    await page.getByLabel('Access token').fill(TOKEN);
+    await page.getByLabel('Your name').fill('jo');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('textbox', { name: 'Message' }).waitFor();
+    // Folded, the list is out of reach: off screen, and inert for Tab and screen readers.
+    await expect(page.locator('aside[inert]').count()).resolves.toBe(1);
+    await page.getByRole('button', { name: 'Conversations' }).click();
+    await expect(page.locator('aside[inert]').count()).resolves.toBe(0);
+    await page.waitForTimeout(250);
+    await page.screenshot({ path: path.join(shots, 'phone-menu.png') });
+    await page.getByRole('button', { name: 'Close the conversation list' }).click({
+      position: { x: 370, y: 400 },
+    });
+    await expect(page.locator('aside[inert]').count()).resolves.toBe(1);
+    await page.getByRole('button', { name: 'Conversations' }).click();
+    await page.keyboard.press('Escape');
+    await expect(page.locator('aside[inert]').count()).resolves.toBe(1);
     await page.close();
   });
 });

@@ -33,6 +33,9 @@ export interface SessionInfo {
   /** null: signed out (token mode). */
   user: string | null;
   model: string;
+  /** A member of the approver group: sees and decides everyone's pending actions. */
+  approver?: boolean;
+  signIn?: { personal: boolean; shared: boolean };
 }
 
 export interface UploadInfo {

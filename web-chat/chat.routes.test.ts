@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ingestBuffer } from '../ingest/ingest.ts';
 import { makeImage, makeTestDeps, type TestEnv } from '../test/helpers.ts';
 import { seedAssets } from '../test/seed.ts';
+import { setAssetStatus } from '../tools/set-asset-status.ts';
 import { createApp } from './app.ts';
 import type { ChatMessage, ToolView } from './chat-types.ts';
 
@@ -24,11 +25,16 @@ function transportFor(app: ReturnType<typeof createApp>, headers: Record<string,
 async function ask(
   app: ReturnType<typeof createApp>,
   text: string,
-  opts: { id?: string; headers?: Record<string, string>; files?: { url: string }[] } = {},
+  opts: {
+    id?: string;
+    headers?: Record<string, string>;
+    files?: { url: string }[];
+    trigger?: 'submit-message' | 'regenerate-message';
+  } = {},
 ): Promise<ChatMessage> {
   const stream = await transportFor(app, opts.headers).sendMessages({
     chatId: opts.id ?? CONV,
-    trigger: 'submit-message',
+    trigger: opts.trigger ?? 'submit-message',
     messageId: undefined,
     abortSignal: undefined,
     messages: [
@@ -202,6 +208,88 @@ describe('POST /api/chat', () => {
       { type: 'text', text: 'find similar assets' },
     ]);
   });
+
+  it("keeps an upload its sender's: typed or guessed, someone else's id finds nothing", async () => {
+    const TOKEN = 'web-token-0123456789abcdef';
+    env = await makeTestDeps({ WEB_AUTH_TOKEN: TOKEN });
+    await ingestBuffer(env.deps, await makeImage({ seed: 1, width: 400, height: 250 }), {
+      name: 's1.jpg',
+    });
+    const app = createApp(env.deps);
+    const cookieOf = async (name: string) =>
+      (
+        await app.request('/api/session', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ token: TOKEN, name }),
+        })
+      ).headers
+        .get('set-cookie')!
+        .split(';')[0]!;
+    const maria = { cookie: await cookieOf('maria') };
+    const jo = { cookie: await cookieOf('jo') };
+    const form = new FormData();
+    form.append('file', new File([new Uint8Array(await makeImage({ seed: 1 }))], 'a.png'));
+    const up = (await (
+      await app.request('/api/uploads', { method: 'POST', body: form, headers: maria })
+    ).json()) as { id: string; url: string };
+    expect((await app.request(up.url, { headers: jo })).status).toBe(404);
+    await expect(
+      ask(app, 'find similar', { headers: jo, files: [{ url: up.url }] }),
+    ).rejects.toThrow(/no upload/);
+    const typed = await ask(app, `find assets similar to this image upload:${up.id}`, {
+      headers: jo,
+      id: '5d6f1c9e-0000-4000-8000-000000000002',
+    });
+    expect(views(typed).some((v) => v?.kind === 'grid')).toBe(false);
+    const typedMarker = await ask(app, `find similar [attached image upload:${up.id}]`, {
+      headers: jo,
+      id: '5d6f1c9e-0000-4000-8000-000000000003',
+    });
+    expect(views(typedMarker).some((v) => v?.kind === 'grid')).toBe(false);
+  });
+});
+
+describe('conversations of other surfaces', () => {
+  it('stay out of reach of a browser that names their id', async () => {
+    env = await makeTestDeps();
+    const [asset] = await seedAssets(env.deps, [{ title: 'Spring hero', status: 'approved' }]);
+    // An MCP client's conversation, with a pending action in it.
+    const action = await env.deps.approvalGate.request({
+      tool: setAssetStatus,
+      input: { assetIds: [asset!.id], status: 'archived' },
+      conversationId: 'mcp-session-1',
+      requestedBy: { id: 'mcp-client', surface: 'mcp' },
+    });
+    await env.deps.conversations.append('mcp-session-1', [
+      { role: 'user', content: 'secret plans' },
+    ]);
+    const app = createApp(env.deps);
+    await ask(app, 'which assets are approved', { id: 'mcp-session-1' });
+    const conv = (await (await app.request('/api/conversations/mcp-session-1')).json()) as {
+      messages: ChatMessage[];
+    };
+    expect(JSON.stringify(conv.messages)).not.toContain('secret plans');
+    const r = await app.request(`/api/chat/actions/${action.id}/approve`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ conversationId: 'mcp-session-1', input: action.input }),
+    });
+    expect(r.status).toBe(403);
+    expect((await env.deps.assets.get(asset!.id)).status).toBe('approved');
+  });
+
+  it('asks a retried question once, the failed answer replaced', async () => {
+    env = await makeTestDeps();
+    await seedAssets(env.deps, [{ title: 'Spring hero', status: 'approved' }]);
+    const app = createApp(env.deps);
+    await ask(app, 'which assets are approved');
+    await ask(app, 'which assets are approved', { trigger: 'regenerate-message' });
+    const conv = (await (await app.request(`/api/conversations/${CONV}`)).json()) as {
+      messages: ChatMessage[];
+    };
+    expect(conv.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+  });
 });
 
 describe('uploads', () => {
@@ -277,6 +365,104 @@ describe('web sessions (WEB_AUTH_TOKEN)', () => {
     // Signed out, the cookie opens nothing.
     await app.request('/api/session', { method: 'DELETE', headers: maria });
     expect((await app.request('/api/conversations', { headers: maria })).status).toBe(401);
+  });
+
+  it('takes the name from a personal token, and keeps shared-token names off the approver group', async () => {
+    env = await makeTestDeps({
+      WEB_AUTH_TOKEN: TOKEN,
+      WEB_USERS: 'maria:maria-token-0123456789,jo:jo-token-0123456789abc',
+      APPROVERS: 'maria,jo',
+    });
+    const [asset] = await seedAssets(env.deps, [{ title: 'Spring hero', status: 'approved' }]);
+    const app = createApp(env.deps);
+    const signIn = (body: object) =>
+      app.request('/api/session', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const personal = await signIn({ token: 'jo-token-0123456789abc', name: 'maria' });
+    expect(await personal.json()).toMatchObject({ user: 'jo' });
+    // The shared token cannot take a personal user's name, nor the reserved ones.
+    for (const name of ['maria', 'Maria', 'api', 'local']) {
+      expect((await signIn({ token: TOKEN, name })).status, name).toBe(403);
+    }
+    const guest = await signIn({ token: TOKEN, name: 'guest' });
+    const guestCookie = { cookie: guest.headers.get('set-cookie')!.split(';')[0]! };
+    const joCookie = { cookie: personal.headers.get('set-cookie')!.split(';')[0]! };
+
+    // The guest asks; an approval from a shared-token session does not count, jo's does.
+    const m = await ask(app, `archive ${asset!.id}`, { headers: guestCookie });
+    const pending = views(m).find((v) => v?.kind === 'pending');
+    if (pending?.kind !== 'pending') throw new Error('no pending view');
+    const approve = (headers: Record<string, string>) =>
+      app.request(`/api/chat/actions/${pending.action.id}/approve`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ conversationId: CONV, input: pending.action.input }),
+      });
+    const byGuest = await approve(guestCookie);
+    expect(byGuest.status).toBe(403);
+    expect(await byGuest.text()).toMatch(/personal sign-in/);
+    expect((await env.deps.assets.get(asset!.id)).status).toBe('approved');
+    // jo, signed in with a personal token and in the group, decides it from the inbox.
+    expect((await approve(joCookie)).status).toBe(200);
+    expect((await env.deps.assets.get(asset!.id)).status).toBe('archived');
+  });
+
+  it("gives the approver group an inbox of everyone's pending actions, decided by another member", async () => {
+    env = await makeTestDeps({
+      WEB_USERS: 'maria:maria-token-0123456789,jo:jo-token-0123456789abc,sam:sam-token-0123456789',
+      APPROVERS: 'maria,jo',
+    });
+    const [asset] = await seedAssets(env.deps, [{ title: 'Spring hero', status: 'approved' }]);
+    const app = createApp(env.deps);
+    const cookie = async (token: string) => ({
+      cookie: (
+        await app.request('/api/session', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ token }),
+        })
+      ).headers
+        .get('set-cookie')!
+        .split(';')[0]!,
+    });
+    const [maria, jo, sam] = [
+      await cookie('maria-token-0123456789'),
+      await cookie('jo-token-0123456789abc'),
+      await cookie('sam-token-0123456789'),
+    ];
+    expect(await (await app.request('/api/session', { headers: maria })).json()).toMatchObject({
+      user: 'maria',
+      approver: true,
+    });
+    const m = await ask(app, `archive ${asset!.id}`, { headers: jo });
+    const pending = views(m).find((v) => v?.kind === 'pending');
+    if (pending?.kind !== 'pending') throw new Error('no pending view');
+    expect((await app.request('/api/chat/actions', { headers: sam })).status).toBe(403);
+    const inbox = (await (await app.request('/api/chat/actions', { headers: maria })).json()) as {
+      items: { id: string }[];
+    };
+    expect(inbox.items.map((i) => i.id)).toEqual([pending.action.id]);
+    const approve = (headers: Record<string, string>) =>
+      app.request(`/api/chat/actions/${pending.action.id}/approve`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ conversationId: 'inbox', input: pending.action.input }),
+      });
+    // The requester is in the group but may not approve their own request.
+    const own = await approve(jo);
+    expect(own.status).toBe(403);
+    expect(await own.text()).toMatch(/another approver/);
+    expect((await approve(sam)).status).toBe(404);
+    const ok = await approve(maria);
+    expect(ok.status).toBe(200);
+    expect((await env.deps.assets.get(asset!.id)).status).toBe('archived');
+    const after = (await (await app.request('/api/chat/actions', { headers: maria })).json()) as {
+      items: unknown[];
+    };
+    expect(after.items).toEqual([]);
   });
 
   it('locks out a client after ten wrong tokens in a row', async () => {

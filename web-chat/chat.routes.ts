@@ -4,7 +4,7 @@
 // UI messages; pending actions are approved or denied from the page, bound to the person's
 // conversation and to the exact input they were shown.
 import { createUIMessageStream, createUIMessageStreamResponse } from 'ai';
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { Agent } from '../agent/agent.ts';
 import type { Deps } from '../core/deps.ts';
@@ -15,7 +15,7 @@ import { parseUploadId } from '../store/uploads.repository.ts';
 import { parseWebConversationId } from '../store/web.repository.ts';
 import type { DecisionResult } from './chat-types.ts';
 import { jsonBody } from './json-body.ts';
-import { webUser } from './session.ts';
+import { webUser, webVerified } from './session.ts';
 import { attachmentMarker, historyToUi, toolView, turnChunks } from './ui-stream.ts';
 
 const Part = z.object({ type: z.string() }).loose();
@@ -46,6 +46,18 @@ const Decision = z.object({
 
 const uploadUrl = (id: string) => `/api/uploads/${id}`;
 
+/**
+ * The agent's conversation (memory, approvals) behind a web conversation: in a namespace of its
+ * own, so no id typed in a browser can reach a conversation of the CLI, MCP or Slack.
+ */
+export const memoryId = (webId: string) => `web:${webId}`;
+
+/** How many stored messages a conversation shows when read back. */
+const HISTORY_LIMIT = 1000;
+
+/** Attachment markers are the server's to write: typed into a message, they are just removed. */
+const TYPED_MARKER = /\[attached image upload:[^\]]*\]/gi;
+
 /** The message the agent gets: the person's words, and a reference to each image they attached. */
 async function turnText(
   deps: Deps,
@@ -56,6 +68,7 @@ async function turnText(
     .filter((p) => p.type === 'text' && typeof p.text === 'string')
     .map((p) => String(p.text))
     .join('\n')
+    .replace(TYPED_MARKER, ' ')
     .trim();
   const uploads: string[] = [];
   for (const p of parts.filter((x) => x.type === 'file')) {
@@ -78,6 +91,8 @@ async function turnText(
 
 export function mountChat(app: Hono, deps: Deps, agent: Agent): void {
   const actor = (user: string) => ({ id: user, surface: 'web' as const, name: user });
+  const isApprover = (c: Context) =>
+    webVerified(c) && deps.config.approvals.approvers.includes(webUser(c));
 
   /** The conversation, if it is this person's; not_found for anyone else's. */
   const owned = async (id: string, user: string) => {
@@ -101,10 +116,14 @@ export function mountChat(app: Hono, deps: Deps, agent: Agent): void {
     if (!last) throw new AppError('invalid_input', 'messages: no user message to answer');
     const { text, title } = await turnText(deps, user, last.parts);
     await deps.web.claim(conversationId, user, title.slice(0, 80));
+    // "Try again": the answer that failed gives way to the new one, the question is asked once.
+    if (body.trigger === 'regenerate-message') {
+      await deps.conversations.dropLastTurn(memoryId(conversationId), text);
+    }
 
     const turn = agent.stream({
       message: text,
-      conversationId,
+      conversationId: memoryId(conversationId),
       actor: actor(user),
       signal: c.req.raw.signal,
     });
@@ -131,7 +150,7 @@ export function mountChat(app: Hono, deps: Deps, agent: Agent): void {
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
       throw new AppError('invalid_input', 'limit: a whole number from 1 to 100');
     }
-    const page = await deps.web.list(user, { limit, before: c.req.query('cursor') });
+    const page = await deps.web.list(user, { limit, cursor: c.req.query('cursor') });
     return c.json({
       items: page.items.map((i) => ({ id: i.id, title: i.title, updatedAt: i.updatedAt })),
       next: page.next,
@@ -141,7 +160,7 @@ export function mountChat(app: Hono, deps: Deps, agent: Agent): void {
   app.get('/api/conversations/:id', async (c) => {
     const user = webUser(c);
     const conv = await owned(c.req.param('id'), user);
-    const stored = await deps.conversations.recent(conv.id);
+    const stored = await deps.conversations.recent(memoryId(conv.id), HISTORY_LIMIT);
     const messages = await historyToUi(stored, {
       tools: deps.tools,
       model: agent.model,
@@ -162,7 +181,14 @@ export function mountChat(app: Hono, deps: Deps, agent: Agent): void {
         return { action, view: result };
       },
     });
-    return c.json({ id: conv.id, title: conv.title, updatedAt: conv.updatedAt, messages });
+    return c.json({
+      id: conv.id,
+      title: conv.title,
+      updatedAt: conv.updatedAt,
+      messages,
+      // The first messages of a very long conversation are not read back.
+      truncated: stored.length >= HISTORY_LIMIT,
+    });
   });
 
   app.patch('/api/conversations/:id', jsonBody(), async (c) => {
@@ -184,11 +210,22 @@ export function mountChat(app: Hono, deps: Deps, agent: Agent): void {
         body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
       );
     }
-    const conv = await owned(body.data.conversationId, user);
     const id = c.req.param('id');
-    const binding = { conversationId: conv.id, input: body.data.input };
+    const decision = c.req.param('decision');
+    // An approver of the group decides actions of any conversation, from their inbox; anyone else
+    // only those of their own conversations.
+    const conversationId = isApprover(c)
+      ? ((await deps.approvalGate.get(id))?.conversationId ?? memoryId(body.data.conversationId))
+      : memoryId((await owned(body.data.conversationId, user)).id);
+    const binding = { conversationId, input: body.data.input };
+    if (decision === 'approve' && deps.config.approvals.approvers.length && !webVerified(c)) {
+      throw new AppError(
+        'forbidden',
+        'with an approver group (APPROVERS), approving needs a personal sign-in (WEB_USERS), not the shared token; nothing ran',
+      );
+    }
     let out: DecisionResult;
-    if (c.req.param('decision') === 'deny') {
+    if (decision === 'deny') {
       out = { action: await deps.approvalGate.deny(id, actor(user), binding) };
     } else {
       const r = await deps.approvalGate.approve(id, actor(user), binding);
@@ -196,6 +233,14 @@ export function mountChat(app: Hono, deps: Deps, agent: Agent): void {
       out = { action: r.action, view: shown.view ?? views.text('Done.') };
     }
     return c.json(out);
+  });
+
+  app.get('/api/chat/actions', async (c) => {
+    webUser(c);
+    if (!isApprover(c)) {
+      throw new AppError('forbidden', 'the approval inbox is for the approver group (APPROVERS)');
+    }
+    return c.json({ items: await deps.approvalGate.pendingAll() });
   });
 
   app.get('/api/suggestions', async (c) => {

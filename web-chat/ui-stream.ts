@@ -3,6 +3,7 @@
 // tool outputs (large, and written for the model) never reach the page.
 import type { ModelMessage, UIMessageChunk } from 'ai';
 import type { AgentEvent } from '../agent/agent.ts';
+import { readToolFailure } from '../core/errors.ts';
 import type { PendingAction, View } from '../core/views.ts';
 import { views } from '../core/views.ts';
 import { type AnyTool, parseToolInput } from '../tools/define-tool.ts';
@@ -176,7 +177,8 @@ export async function historyToUi(
       const parts = typeof m.content === 'string' ? [{ type: 'text', text: m.content }] : m.content;
       for (const p of parts as { type: string; [k: string]: unknown }[]) {
         if (p.type === 'text' && typeof p.text === 'string' && p.text.trim()) {
-          // The note written when a person decided an action shown above: the card says it.
+          // The note written when a person decided an action shown above: the card says it
+          // (its status, what it did, or why it failed).
           const decided = /^Approval ([a-z0-9][a-z0-9_-]{1,63}) \(/.exec(p.text);
           if (decided && actions.has(decided[1]!)) continue;
           assistant(seq).parts.push({ type: 'text', text: p.text, state: 'done' });
@@ -211,8 +213,10 @@ export async function historyToUi(
           }
           Object.assign(part, { state: 'output-available', output: shown });
         } else {
-          const errorText =
+          // Stored as the model saw it ({"error":{code,message}}): the person reads the sentence.
+          const raw =
             typeof o.value === 'string' ? o.value : o.type === 'execution-denied' ? 'denied' : '';
+          const errorText = readToolFailure(raw)?.message ?? raw;
           Object.assign(part, { state: 'output-error', errorText: errorText || 'the tool failed' });
         }
       }

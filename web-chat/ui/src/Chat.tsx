@@ -5,7 +5,7 @@ import { DefaultChatTransport, type FileUIPart } from 'ai';
 import { type DragEvent, type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
 import type { ChatMessage, ToolView, UploadInfo } from '../../chat-types.ts';
 import { modelName } from './App.tsx';
-import { api } from './api.ts';
+import { api, local, SIGNED_OUT_EVENT } from './api.ts';
 import { Linked, ViewBlock } from './Views.tsx';
 
 const MAX_UPLOAD = 10 * 1024 * 1024;
@@ -55,6 +55,12 @@ export function Chat({ id, initialMessages, defaultModel, suggestions, onTurnDon
     else end.current?.scrollIntoView({ block: 'end' });
   }, [count, initialMessages.length]);
   useEffect(() => input.current?.focus(), []);
+  // A turn refused because the session ended sends the person back to sign in.
+  useEffect(() => {
+    if (error && /"code":"unauthorized"/.test(error.message ?? '')) {
+      window.dispatchEvent(new Event(SIGNED_OUT_EVENT));
+    }
+  }, [error]);
 
   const send = (say: string) => {
     const words = say.trim();
@@ -268,7 +274,7 @@ function Message({
             <p key={i}>{p.text}</p>
           ) : p.type === 'file' ? (
             // biome-ignore lint/suspicious/noArrayIndexKey: a message's parts are positional
-            <img key={i} className="sent-image" src={p.url} alt="attached" />
+            <img key={i} className="sent-image" src={local(p.url)} alt="attached" />
           ) : null,
         )}
       </div>

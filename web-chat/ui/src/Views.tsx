@@ -2,7 +2,7 @@
 // MCP and Slack render. Asset text (titles, OCR, descriptions) is shown as text, never as HTML.
 import { useEffect, useState } from 'react';
 import type { PendingAction, View } from '../../chat-types.ts';
-import { api, local } from './api.ts';
+import { type ApiError, api, local } from './api.ts';
 
 type Of<K extends View['kind']> = Extract<View, { kind: K }>;
 type Cell = Of<'table'>['rows'][number][number];
@@ -377,6 +377,7 @@ function PendingCard({
   const [result, setResult] = useState<View | undefined>(initialResult);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [settled, setSettled] = useState(false);
   const decide = (decision: 'approve' | 'deny') => {
     setBusy(true);
     setError(null);
@@ -387,16 +388,18 @@ function PendingCard({
         setBusy(false);
         window.dispatchEvent(new Event(DECIDED_EVENT));
       },
-      (e: Error) => {
+      (e: ApiError) => {
         setError(e.message);
         setBusy(false);
+        // Decided elsewhere, expired, or it ran and failed: asking again cannot help.
+        if (e.status === 409 || e.status === 404 || e.status >= 500) setSettled(true);
       },
     );
   };
-  const open = action.status === 'pending';
+  const open = action.status === 'pending' && !settled;
   const label: Record<PendingAction['status'], string> = {
     pending: 'Waiting for your approval',
-    approved: 'Approved, running…',
+    approved: action.error ? 'Approved, but it failed' : 'Approved, running…',
     executed: 'Approved and done',
     denied: 'Denied: nothing changed',
     expired: 'Expired: nothing changed',
@@ -432,6 +435,11 @@ function PendingCard({
             Deny
           </button>
           <span className="muted"> expires {new Date(action.expiresAt).toLocaleString()}</span>
+        </p>
+      )}
+      {action.error && (
+        <p className="error">
+          It did not run to the end: {action.error}. Nothing else was retried.
         </p>
       )}
       {error && (
