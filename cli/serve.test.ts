@@ -57,62 +57,41 @@ describe('curator serve', () => {
   });
 
   it('refuses to start with a bad setting and names the variable', async () => {
-    const child = spawn(process.execPath, [path.join(root, 'bin/curator.js'), 'serve'], {
-      cwd: root,
-      env: { ...process.env, PORT: 'abc' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    const { code, stderr } = await refused({ PORT: 'abc' });
     expect(code).toBe(78);
     expect(stderr).toMatch(/PORT="abc"/);
   });
 
   it('refuses to listen beyond loopback without WEB_AUTH_TOKEN', async () => {
-    const child = spawn(process.execPath, [path.join(root, 'bin/curator.js'), 'serve'], {
-      cwd: root,
-      env: {
-        ...process.env,
-        HOST: '0.0.0.0',
-        PORT: '0',
-        WEB_AUTH_TOKEN: '',
-        WEB_USERS: '',
-        DEMO_SEED: 'off',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    const { code, stderr } = await refused({ HOST: '0.0.0.0', PORT: '0' });
     expect(code).toBe(78);
     expect(stderr).toMatch(/HOST=0\.0\.0\.0.*WEB_AUTH_TOKEN/);
   });
 
   it('counts a public PUBLIC_URL as reachable: behind a proxy, loopback is not private', async () => {
-    const child = spawn(process.execPath, [path.join(root, 'bin/curator.js'), 'serve'], {
-      cwd: root,
-      env: {
-        ...process.env,
-        HOST: '127.0.0.1',
-        PUBLIC_URL: 'https://curator.example.com',
-        PORT: '0',
-        WEB_AUTH_TOKEN: '',
-        WEB_USERS: '',
-        DEMO_SEED: 'off',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const { code, stderr } = await refused({
+      HOST: '127.0.0.1',
+      PUBLIC_URL: 'https://curator.example.com',
+      PORT: '0',
     });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
     expect(code).toBe(78);
     expect(stderr).toMatch(/PUBLIC_URL=https:\/\/curator\.example\.com.*sign-in/);
   });
 });
+
+/** `curator serve` with these settings (and no sign-in), run until it exits. */
+async function refused(
+  env: Record<string, string>,
+): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [path.join(root, 'bin/curator.js'), 'serve'], {
+    cwd: root,
+    env: { ...process.env, WEB_AUTH_TOKEN: '', WEB_USERS: '', DEMO_SEED: 'off', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+  return { code, stderr };
+}

@@ -9,6 +9,7 @@ import type { Deps } from '../core/deps.ts';
 import { AppError } from '../core/errors.ts';
 import { invokeTool } from '../tools/define-tool.ts';
 import { findSimilar } from '../tools/find-similar.ts';
+import { readForm } from './form-body.ts';
 
 /** The upload limit: the largest image find-similar takes (its base64 argument is ~14 MB). */
 export const SIMILAR_UPLOAD_BYTES = 10 * 1024 * 1024;
@@ -27,13 +28,8 @@ export function mountSimilar(app: Hono, deps: Deps): void {
   app.post('/api/similar', limit, async (c) => {
     const type = (c.req.header('content-type') ?? '').toLowerCase();
     const input: Record<string, unknown> = {};
-    if (type.startsWith('multipart/form-data')) {
-      let form: Record<string, string | File | (string | File)[]>;
-      try {
-        form = await c.req.parseBody({ all: true });
-      } catch {
-        throw new AppError('invalid_input', 'the multipart body could not be read');
-      }
+    const form = await readForm(c);
+    if (form) {
       const unknown = Object.keys(form).filter((k) => !FIELDS.includes(k));
       if (unknown.length) {
         throw new AppError(

@@ -9,6 +9,7 @@ import { parseUploadId } from '../store/uploads.repository.ts';
 import { readHeader } from '../vision/decode.ts';
 import { sniff } from '../vision/sniff.ts';
 import type { UploadInfo } from './chat-types.ts';
+import { readForm } from './form-body.ts';
 import { webUser } from './session.ts';
 import { SIMILAR_UPLOAD_BYTES } from './similar.routes.ts';
 
@@ -29,13 +30,8 @@ export function mountUploads(app: Hono, deps: Deps): void {
     const type = (c.req.header('content-type') ?? '').toLowerCase();
     let data: Buffer;
     let name = 'upload';
-    if (type.startsWith('multipart/form-data')) {
-      let form: Record<string, string | File | (string | File)[]>;
-      try {
-        form = await c.req.parseBody({ all: true });
-      } catch {
-        throw new AppError('invalid_input', 'the multipart body could not be read');
-      }
+    const form = await readForm(c);
+    if (form) {
       const file = form.file;
       if (!file || typeof file === 'string' || Array.isArray(file)) {
         throw new AppError('invalid_input', 'send one image as the form field "file"');

@@ -68,6 +68,21 @@ export function Linked({ text }: { text: string }) {
   );
 }
 
+/** Labelled lines ("Method", "Risks", "Palette"), as a definition list. */
+function Fields({ fields }: { fields?: { label: string; value: string }[] }) {
+  if (!fields?.length) return null;
+  return (
+    <dl className="fields">
+      {fields.map((f) => (
+        <div key={f.label}>
+          <dt>{f.label}</dt>
+          <dd>{f.value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
 function Read({ read }: { read?: string[] }) {
   if (!read?.length) return null;
   return (
@@ -171,16 +186,7 @@ function Detail({ view, onAsk }: { view: Of<'detail'>; onAsk: (s: string) => voi
           {(view.facts?.length ?? 0) > 0 && <p className="facts">{view.facts?.join(' · ')}</p>}
         </div>
       </div>
-      {(view.fields?.length ?? 0) > 0 && (
-        <dl className="fields">
-          {view.fields?.map((f) => (
-            <div key={f.label}>
-              <dt>{f.label}</dt>
-              <dd>{f.value}</dd>
-            </div>
-          ))}
-        </dl>
-      )}
+      <Fields fields={view.fields} />
       {view.quoted && (
         <figure className="quoted">
           <figcaption>{view.quoted.label} (text from the asset, shown as data)</figcaption>
@@ -329,16 +335,7 @@ function Proposal({ view: shown, onAsk }: { view: Of<'proposal'>; onAsk: (s: str
       <p>{view.summary}</p>
       <Read read={view.read} />
       {view.rows.length > 0 && <Rows columns={view.columns} rows={view.rows} />}
-      {(view.fields?.length ?? 0) > 0 && (
-        <dl className="fields">
-          {view.fields?.map((f) => (
-            <div key={f.label}>
-              <dt>{f.label}</dt>
-              <dd>{f.value}</dd>
-            </div>
-          ))}
-        </dl>
-      )}
+      <Fields fields={view.fields} />
       {view.status === 'proposed' ? (
         <p className="decide">
           <span className="muted">Nothing changes until a person decides.</span>{' '}
