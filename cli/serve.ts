@@ -1,13 +1,16 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
-import { serve as honoServe } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
 import ipaddr from 'ipaddr.js';
+import { createAgent } from '../agent/agent.ts';
 import { type Config, loadConfig } from '../core/config.ts';
 import { createDeps, type Deps } from '../core/deps.ts';
 import { AppError } from '../core/errors.ts';
 import { createLogger } from '../core/log.ts';
 import { mountMcp } from '../mcp-server/http.ts';
 import { enrich } from '../search/enrich.ts';
+import { createSlack } from '../slack-app/app.ts';
 import { CLIP_PROVIDER } from '../vision/clip.ts';
 import { BUILTIN_PROVIDER } from '../vision/descriptor.ts';
 import { OCR_MODEL } from '../vision/ocr.ts';
@@ -22,10 +25,35 @@ export const summary =
  * MCP over Streamable HTTP answers at /mcp (bearer token, the same Host/Origin guard); it is off
  * without MCP_TOKEN. `onClose` receives the hook that closes MCP sessions before the store closes.
  */
-export function serverApp(deps: Deps, onClose: (fn: () => Promise<void>) => void = () => {}): Hono {
-  const app = createApp(deps);
+/** A handler that takes some requests at the socket, before Hono (Slack's receiver). */
+export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+export function serverApp(
+  deps: Deps,
+  onClose: (fn: () => Promise<void>) => void = () => {},
+  onStart: (fn: () => Promise<void>) => void = () => {},
+  onNode: (h: NodeHandler) => void = () => {},
+): Hono {
+  // One agent for the page and for Slack: the same model, the same catalog.
+  const agent = createAgent(deps);
+  const app = createApp(deps, { agent });
   onClose(mountMcp(app, deps).close);
+  const slack = createSlack(deps, agent);
+  if (slack) {
+    if (slack.handle) onNode(slack.handle);
+    onStart(slack.start);
+    onClose(slack.stop);
+  }
   return app;
+}
+
+/** The HTTP server: node-level handlers first (they read the raw body themselves), then Hono. */
+export function nodeServer(app: Hono, handlers: readonly NodeHandler[]): Server {
+  const hono = getRequestListener(app.fetch);
+  return createServer((req, res) => {
+    for (const h of handlers) if (h(req, res)) return;
+    void hono(req, res);
+  });
 }
 
 /**
@@ -116,15 +144,19 @@ export async function run(argv: string[]): Promise<number> {
   await ensureUi(uiLog);
   const deps = await createDeps(config);
   const closers: (() => Promise<void>)[] = [];
-  const app = serverApp(deps, (fn) => closers.push(fn));
-  const server = honoServe({
-    fetch: app.fetch,
-    hostname: config.http.host,
-    port: config.http.port,
-  });
+  const starters: (() => Promise<void>)[] = [];
+  const handlers: NodeHandler[] = [];
+  const app = serverApp(
+    deps,
+    (fn) => closers.push(fn),
+    (fn) => starters.push(fn),
+    (h) => handlers.push(h),
+  );
+  const server = nodeServer(app, handlers);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
+    server.listen(config.http.port, config.http.host);
   });
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.http.port;
@@ -132,6 +164,11 @@ export async function run(argv: string[]): Promise<number> {
     { url: `http://${config.http.host}:${port}`, dataDir: config.dataDir, db: config.surreal.url },
     'curator serving',
   );
+
+  // Surfaces that reach out (Slack) start after the server listens; none of them may stop it.
+  for (const start of starters) {
+    await start().catch((err) => deps.log.error({ err }, 'a surface did not start'));
+  }
 
   const seeding = seedIfEmpty(deps)
     .catch((err) => deps.log.error({ err }, 'demo seeding failed'))

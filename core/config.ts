@@ -99,6 +99,15 @@ export const EnvSchema = z.object({
     .min(0.1)
     .max(24 * 90)
     .default(12),
+  /** Slack: the app's signing secret and bot token turn on HTTP mode at /slack/events. */
+  SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+  SLACK_BOT_TOKEN: z.string().min(1).optional(),
+  /** An app-level token (xapp-…): Socket Mode instead of HTTP. */
+  SLACK_APP_TOKEN: z.string().min(1).optional(),
+  /** The Web API's base (tests, GovSlack). */
+  SLACK_API_URL: z.url().default('https://slack.com/api/'),
+  /** Where notices go (a channel id): budget proposals awaiting a decision. */
+  SLACK_NOTIFY_CHANNEL: z.string().min(1).optional(),
   /** Work through enrichment the store lacks after start-up (embeddings, OCR); off for tests. */
   ENRICH_ON_START: z.enum(['auto', 'off']).default('auto'),
   APPROVAL_TTL_MINUTES: z.coerce
@@ -156,6 +165,13 @@ export interface Config {
     sessionTtlMs: number;
   };
   enrichOnStart: boolean;
+  slack: {
+    signingSecret?: string;
+    botToken?: string;
+    appToken?: string;
+    apiUrl: string;
+    notifyChannel?: string;
+  };
 }
 
 /** Parses the environment once. Empty strings count as unset so `FOO=` in a .env file is harmless. */
@@ -237,6 +253,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sessionTtlMs: Math.round(e.WEB_SESSION_HOURS * 3_600_000),
     },
     enrichOnStart: e.ENRICH_ON_START === 'auto',
+    slack: {
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      botToken: e.SLACK_BOT_TOKEN,
+      appToken: e.SLACK_APP_TOKEN,
+      // The Web API client joins method names onto the base: it must end with a slash.
+      apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
+      notifyChannel: e.SLACK_NOTIFY_CHANNEL,
+    },
     performance: {
       token: e.PERFORMANCE_TOKEN,
       currency: e.CURRENCY,

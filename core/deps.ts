@@ -19,6 +19,7 @@ import { GraphRepository } from '../store/graph.repository.ts';
 import { ListingIndex } from '../store/listing-index.ts';
 import { PerformanceRepository } from '../store/performance.repository.ts';
 import { ProposalsRepository } from '../store/proposals.repository.ts';
+import { SlackEventsRepository } from '../store/slack.repository.ts';
 import { UploadsRepository } from '../store/uploads.repository.ts';
 import { WebRepository } from '../store/web.repository.ts';
 import type { AnyTool } from '../tools/define-tool.ts';
@@ -26,6 +27,8 @@ import { catalog as productCatalog } from '../tools/index.ts';
 import { BUILTIN_DIMS, BUILTIN_MODEL, BUILTIN_PROVIDER } from '../vision/descriptor.ts';
 import type { Config } from './config.ts';
 import { createLogger, type Logger } from './log.ts';
+import { Notices } from './notices.ts';
+import { UrlSigner } from './url-signer.ts';
 
 /** Stable URLs for an asset's files, proposals and charts, as served by `curator serve`. */
 export interface FileUrls {
@@ -75,6 +78,8 @@ export interface Services {
   text: TextIndex;
   /** Images people uploaded to ask about (find-similar): never assets. */
   uploads: UploadsRepository;
+  /** Things people should hear about unasked (a proposal awaiting a decision). */
+  notices: Notices;
 }
 
 export interface Deps extends Services {
@@ -82,6 +87,10 @@ export interface Deps extends Services {
   conversations: ConversationsRepository;
   /** The web chat's conversation owners and titles, and its browser sessions. */
   web: WebRepository;
+  /** Slack event ids already answered (retries are answered once). */
+  slackEvents: SlackEventsRepository;
+  /** Signed, expiring file and chart URLs for services that fetch them without a session (Slack). */
+  signer: UrlSigner;
   /** The tool catalog every surface serves, built by the caller and passed in. */
   tools: readonly AnyTool[];
   /** Pending actions for the catalog's tools: the one instance every surface uses. */
@@ -150,7 +159,10 @@ export async function createDeps(
     audit: new AuditRepository(db),
     conversations: new ConversationsRepository(db),
     web: new WebRepository(db),
+    signer: await UrlSigner.open(config.dataDir),
+    slackEvents: new SlackEventsRepository(db),
     uploads: new UploadsRepository(db),
+    notices: new Notices(log),
     approvals: new ApprovalsRepository(db),
     embeddings,
     vectors,

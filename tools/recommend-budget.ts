@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../core/errors.ts';
-import { views } from '../core/views.ts';
+import { type View, views } from '../core/views.ts';
 import { recommendBudget as recommend, saveProposal } from '../insights/budget.ts';
 import { PerformanceScope, WindowOut } from '../insights/window.ts';
 import { defineTool, describeZodError, RESULT_BUDGET_CHARS } from './define-tool.ts';
@@ -111,7 +111,34 @@ export const recommendBudget = defineTool({
     { say: 'shift budget between channels in {campaign}', input: { across: 'channels' } },
     { say: 'where should I put more money' },
   ],
-  view: (out) => {
+  view: (out) => proposalView(out),
+  run: async (input, deps, ctx) => {
+    const planned = await recommend(deps, input);
+    // Checked before it is stored: a proposal nobody could be shown is never kept. Long titles
+    // shorten the list of moves shown, never the stored allocation.
+    const shown = { ...planned.proposal, proposalId: 'unsaved' };
+    const check = BudgetProposalOut.safeParse(shown);
+    if (!check.success)
+      throw new AppError(
+        'internal',
+        `the budget proposal came out invalid: ${describeZodError(check.error)}`,
+      );
+    while (shown.moves.length > 1 && JSON.stringify(shown).length > RESULT_BUDGET_CHARS * 0.8)
+      shown.moves = shown.moves.slice(0, -1);
+    const saved = await saveProposal(deps, { ...planned, proposal: shown }, ctx.actor.id);
+    // Whoever decides budgets hears of it where they are (Slack's notify channel), not only here.
+    try {
+      const view = proposalView(BudgetProposalOut.parse(saved));
+      void deps.notices.send({ kind: 'proposal', summary: saved.proposalId, view });
+    } catch (err) {
+      deps.log.warn({ err, proposalId: saved.proposalId }, 'could not announce the proposal');
+    }
+    return saved;
+  },
+});
+
+function proposalView(out: z.output<typeof BudgetProposalOut>): View {
+  {
     const c = out.currency;
     const { gain, gainPct } = out.impact;
     return views.proposal({
@@ -174,20 +201,5 @@ export const recommendBudget = defineTool({
           : []),
       ],
     });
-  },
-  run: async (input, deps, ctx) => {
-    const planned = await recommend(deps, input);
-    // Checked before it is stored: a proposal nobody could be shown is never kept. Long titles
-    // shorten the list of moves shown, never the stored allocation.
-    const shown = { ...planned.proposal, proposalId: 'unsaved' };
-    const check = BudgetProposalOut.safeParse(shown);
-    if (!check.success)
-      throw new AppError(
-        'internal',
-        `the budget proposal came out invalid: ${describeZodError(check.error)}`,
-      );
-    while (shown.moves.length > 1 && JSON.stringify(shown).length > RESULT_BUDGET_CHARS * 0.8)
-      shown.moves = shown.moves.slice(0, -1);
-    return saveProposal(deps, { ...planned, proposal: shown }, ctx.actor.id);
-  },
-});
+  }
+}

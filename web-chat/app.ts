@@ -2,6 +2,7 @@
 // API, stable file URLs and approvals. The MCP endpoint is a
 // surface of its own: `curator serve` mounts it beside this one (cli/serve.ts).
 import { Hono } from 'hono';
+import sharp from 'sharp';
 import { z } from 'zod';
 import { type Agent, createAgent } from '../agent/agent.ts';
 import { listAssets } from '../assets/list.ts';
@@ -92,19 +93,26 @@ export function createApp(deps: Deps, opts: { agent?: Agent } = {}): Hono {
   app.get('/files/assets/:id/:file', async (c) => {
     const id = parseKey('asset', c.req.param('id'));
     const file = c.req.param('file');
-    if (file !== 'original' && file !== 'thumb.webp')
+    if (file !== 'original' && file !== 'thumb.webp' && file !== 'thumb.png')
       throw new AppError('not_found', `no file ${file}`);
     const asset = await deps.assets.get(id);
     const key = file === 'original' ? asset.blobKey : asset.thumbKey;
     if (!key) throw new AppError('not_found', `asset ${id} has no thumbnail yet`);
-    const etag = `"${key}"`;
+    const etag = `"${key}${file === 'thumb.png' ? '.png' : ''}"`;
     if (c.req.header('if-none-match') === etag) return c.body(null, 304);
-    const data = await deps.blobs.get(key);
+    // Slack shows PNG, JPEG and GIF, not WebP: its thumbnails are the same picture as PNG.
+    const data =
+      file === 'thumb.png'
+        ? await sharp(await deps.blobs.get(key))
+            .png()
+            .toBuffer()
+        : await deps.blobs.get(key);
     const safeName = asset.originalName.replace(/[^\w.\- ]+/g, '_');
     // An SVG original is a document a browser would run; it is saved, never shown at our origin.
     const disposition = asset.mime === 'image/svg+xml' ? 'attachment' : 'inline';
     return c.body(new Uint8Array(data), 200, {
-      'content-type': file === 'original' ? asset.mime : 'image/webp',
+      'content-type':
+        file === 'original' ? asset.mime : file === 'thumb.png' ? 'image/png' : 'image/webp',
       'content-length': String(data.length),
       etag,
       'cache-control': 'public, max-age=31536000, immutable',

@@ -3,47 +3,23 @@
 // tool outputs (large, and written for the model) never reach the page.
 import type { ModelMessage, UIMessageChunk } from 'ai';
 import type { AgentEvent } from '../agent/agent.ts';
+import { callView } from '../agent/tool-views.ts';
 import { readToolFailure } from '../core/errors.ts';
 import type { PendingAction, View } from '../core/views.ts';
-import { views } from '../core/views.ts';
-import { type AnyTool, parseToolInput } from '../tools/define-tool.ts';
+import type { AnyTool } from '../tools/define-tool.ts';
 import type { ChatMessage, ToolView } from './chat-types.ts';
 
 /** How an attachment travels inside the user's message text, for the model and for history. */
 export const attachmentMarker = (uploadId: string) => `[attached image upload:${uploadId}]`;
 const MARKER = /\s*\[attached image upload:([a-z0-9][a-z0-9_-]{1,63})\]/g;
 
-/** The view of one tool result, or none when the tool has no view or its output does not fit it. */
-export function toolView(
+/** The view of one tool result (agent/tool-views.ts), as a tool part's output. */
+export const toolView = (
   tools: readonly AnyTool[],
   name: string,
   input: unknown,
   output: unknown,
-): ToolView {
-  const tool = tools.find((t) => t.name === name);
-  const pending = pendingOf(output);
-  if (pending) return { view: views.pending(pending), title: tool?.title ?? name };
-  if (!tool?.view) return { title: tool?.title ?? name };
-  try {
-    let parsed: unknown = input;
-    try {
-      parsed = parseToolInput(tool, input);
-    } catch {
-      // The raw input still serves most views.
-    }
-    return { view: tool.view(output as never, parsed as never), title: tool.title ?? name };
-  } catch {
-    return { title: tool.title ?? name };
-  }
-}
-
-function pendingOf(output: unknown): PendingAction | undefined {
-  if (!output || typeof output !== 'object') return undefined;
-  const p = (output as { pending?: unknown }).pending;
-  return p && typeof p === 'object' && 'id' in p && 'summary' in p
-    ? (p as PendingAction)
-    : undefined;
-}
+): ToolView => callView(tools, name, input, output);
 
 /** The chunks of one turn, in the order the events came. */
 export async function* turnChunks(

@@ -1,0 +1,273 @@
+// Views (core/views.ts) as Block Kit: the Slack rendering of the contract every surface shares.
+// Asset text is untrusted, so it is escaped for mrkdwn (no mentions, links or formatting sneak in),
+// and every limit Slack enforces (50 blocks, 3,000 characters a section, 2,000 an alt text) is
+// respected here rather than discovered as an invalid_blocks error.
+
+import type { KnownBlock } from '@slack/types';
+import type { View } from '../core/views.ts';
+import { viewText } from '../core/views.ts';
+
+/** A Block Kit block, built as plain JSON here and typed where it leaves for the Web API. */
+// biome-ignore lint/suspicious/noExplicitAny: Block Kit blocks are plain JSON objects
+export type Block = Record<string, any> & { type: string };
+
+/** The blocks as the Web API client types them. */
+export const known = (blocks: Block[]) => blocks as unknown as KnownBlock[];
+
+export interface BlockOptions {
+  /** A URL Slack's servers can fetch for a picture (signed, under PUBLIC_URL), or none. */
+  image(url: string | undefined): string | undefined;
+  /** Button values carry the conversation, so a click is tied to its thread. */
+  conversationId: string;
+}
+
+export const ACTIONS = {
+  approve: 'curator_approve',
+  deny: 'curator_deny',
+  more: 'curator_more',
+  ask: 'curator_ask',
+} as const;
+
+const MAX_BLOCKS = 48;
+
+/** mrkdwn-safe text: &, < and > escaped, so "<!channel>" or a link in asset text stays text. */
+export const esc = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+const num = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
+
+// biome-ignore lint/suspicious/noExplicitAny: an accessory is plain Block Kit JSON
+const section = (text: string, extra: Record<string, any> = {}): Block => ({
+  ...extra,
+  type: 'section',
+  text: { type: 'mrkdwn', text: cut(text, 2900) },
+});
+const context = (text: string): Block => ({
+  type: 'context',
+  elements: [{ type: 'mrkdwn', text: cut(text, 2900) }],
+});
+
+type Cell = Extract<View, { kind: 'table' }>['rows'][number][number];
+const cell = (c: Cell) =>
+  c === null
+    ? '–'
+    : typeof c === 'object'
+      ? `${num(c.value)} (${num(c.low)}–${num(c.high)})`
+      : typeof c === 'number'
+        ? num(c)
+        : c;
+
+/** A table as aligned monospace text: Slack has no table block that every client shows. */
+function tableText(columns: string[], rows: Cell[][]): string {
+  const all = [columns, ...rows.map((r) => r.map(cell))];
+  const widths = columns.map((_, i) =>
+    Math.min(28, Math.max(...all.map((r) => (r[i] ?? '').length))),
+  );
+  const line = (r: string[]) =>
+    r
+      .map((v, i) => cut(v, widths[i]!).padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  const lines = [line(columns), ...all.slice(1).map(line)];
+  let out = '';
+  for (const l of lines) {
+    if (out.length + l.length > 2800) {
+      out += '…\n';
+      break;
+    }
+    out += `${l}\n`;
+  }
+  return `\`\`\`${esc(out.trimEnd())}\`\`\``;
+}
+
+const button = (text: string, actionId: string, value: string, style?: 'primary' | 'danger') => ({
+  type: 'button',
+  text: { type: 'plain_text', text, emoji: false },
+  action_id: actionId,
+  value: cut(value, 2000),
+  ...(style ? { style } : {}),
+});
+
+/** The blocks of one view. */
+export function viewBlocks(view: View, opts: BlockOptions): Block[] {
+  switch (view.kind) {
+    case 'grid': {
+      const read = view.read?.length ? ` matching ${view.read.join(', ')}` : '';
+      const items = view.items.slice(0, 10);
+      const out: Block[] = [
+        section(
+          `*${esc(view.title ?? `${view.total} asset${view.total === 1 ? '' : 's'}`)}*${esc(read)}${items.length < view.total ? ` — showing ${items.length} of ${view.total}` : ''}`,
+        ),
+      ];
+      for (const i of items) {
+        const facts = i.facts?.length ? `\n${esc(i.facts.join(' · '))}` : '';
+        const score =
+          i.score === undefined
+            ? ''
+            : `\nscore *${num(i.score)}*${
+                i.scoreParts
+                  ? ` (${Object.entries(i.scoreParts)
+                      .map(([k, v]) => `${esc(k)} ${num(v)}`)
+                      .join(', ')})`
+                  : ''
+              }`;
+        const img = opts.image(i.thumbnailUrl);
+        out.push(
+          section(`*${esc(i.title)}*\n\`${esc(i.id)}\`${facts}${score}`, {
+            ...(img
+              ? {
+                  accessory: {
+                    type: 'image',
+                    image_url: img,
+                    alt_text: cut(i.title, 1900) || 'asset',
+                  },
+                }
+              : {}),
+          }),
+        );
+      }
+      if (view.note) out.push(context(esc(view.note)));
+      if (view.next && items.length) {
+        out.push({
+          type: 'actions',
+          elements: [button('More', ACTIONS.more, opts.conversationId)],
+        });
+      }
+      return out;
+    }
+    case 'detail': {
+      const img = opts.image(view.thumbnailUrl);
+      const out: Block[] = [
+        section(
+          `*${esc(view.title)}*  \`${esc(view.id)}\`${view.facts?.length ? `\n${esc(view.facts.join(' · '))}` : ''}`,
+          img
+            ? { accessory: { type: 'image', image_url: img, alt_text: cut(view.title, 1900) } }
+            : {},
+        ),
+      ];
+      const fields = (view.fields ?? []).slice(0, 10).map((f) => ({
+        type: 'mrkdwn',
+        text: cut(`*${esc(f.label)}*\n${esc(f.value)}`, 1900),
+      }));
+      if (fields.length) out.push({ type: 'section', fields });
+      if (view.quoted) {
+        out.push(
+          context(
+            `${esc(view.quoted.label)} (text from the asset, shown as data): ${esc(cut(view.quoted.text, 600))}`,
+          ),
+        );
+      }
+      const related = view.related ?? [];
+      if (related.length) {
+        out.push(
+          context(
+            related
+              .slice(0, 12)
+              .map(
+                (r) =>
+                  `${r.direction === 'up' ? 'parent' : 'child'} \`${esc(r.id)}\` (${esc(r.relation)})`,
+              )
+              .join(' · ') + (related.length > 12 ? ` … and ${related.length - 12} more` : ''),
+          ),
+        );
+      }
+      return out;
+    }
+    case 'picture': {
+      // Slack fetches PNG, JPEG or GIF; a chart's SVG has a PNG twin at the same address.
+      const img = opts.image(view.url?.replace(/\.svg(\?|$)/, '.png$1'));
+      if (!img) return [section(esc(view.caption ?? view.alt))];
+      return [
+        {
+          type: 'image',
+          image_url: img,
+          alt_text: cut(view.alt, 1900),
+          title: { type: 'plain_text', text: cut(view.caption ?? view.alt, 1900) },
+        },
+      ];
+    }
+    case 'table': {
+      const out: Block[] = [];
+      if (view.title) out.push(section(`*${esc(view.title)}*`));
+      if (view.read?.length) out.push(context(`Read as: ${esc(view.read.join('; '))}`));
+      out.push(section(tableText(view.columns, view.rows)));
+      if (view.total !== undefined && view.total > view.rows.length) {
+        out.push(context(`${view.rows.length} of ${view.total} rows`));
+      }
+      if (view.note) out.push(context(esc(view.note)));
+      return out;
+    }
+    case 'proposal': {
+      const out: Block[] = [
+        section(`*${esc(view.title)}* — _${view.status}_\n${esc(view.summary)}`),
+      ];
+      if (view.read?.length) out.push(context(`Read as: ${esc(view.read.join('; '))}`));
+      if (view.rows.length) out.push(section(tableText(view.columns, view.rows.slice(0, 12))));
+      const fields = (view.fields ?? []).slice(0, 10).map((f) => ({
+        type: 'mrkdwn',
+        text: cut(`*${esc(f.label)}*\n${esc(f.value)}`, 1900),
+      }));
+      if (fields.length) out.push({ type: 'section', fields });
+      if (view.status === 'proposed') {
+        out.push({
+          type: 'actions',
+          elements: [
+            button('Approve…', ACTIONS.ask, `approve proposal ${view.id}`, 'primary'),
+            button('Reject…', ACTIONS.ask, `reject proposal ${view.id}`),
+          ],
+        });
+      }
+      return out;
+    }
+    case 'pending':
+      return pendingBlocks(view.action);
+    case 'text':
+      return [section(esc(view.text))];
+  }
+}
+
+type Pending = Extract<View, { kind: 'pending' }>['action'];
+
+/** A pending action's card: what it does, and the buttons bound to exactly this action. */
+export function pendingBlocks(action: Pending, decided?: string): Block[] {
+  const out: Block[] = [
+    section(
+      `*${decided ? 'Decided' : 'Waiting for approval'}:* ${esc(action.summary)}${action.targetCount !== undefined ? `\nCovers ${action.targetCount} asset${action.targetCount === 1 ? '' : 's'}` : ''}`,
+    ),
+  ];
+  if (decided) out.push(context(decided));
+  else {
+    out.push({
+      type: 'actions',
+      block_id: `pending:${action.id}`,
+      elements: [
+        button('Approve', ACTIONS.approve, action.id, 'primary'),
+        button('Deny', ACTIONS.deny, action.id, 'danger'),
+      ],
+    });
+    out.push(context(`Action \`${esc(action.id)}\` · expires ${action.expiresAt}`));
+  }
+  return out;
+}
+
+/** A whole answer: the views' blocks after the text, within Slack's block limit. */
+export function answerBlocks(text: string, views: View[], opts: BlockOptions): Block[] {
+  const out: Block[] = [];
+  if (text.trim()) out.push(section(esc(text.trim())));
+  for (const v of views) {
+    if (out.length) out.push({ type: 'divider' });
+    out.push(...viewBlocks(v, opts));
+  }
+  if (out.length > MAX_BLOCKS) {
+    const kept = out.slice(0, MAX_BLOCKS - 1);
+    kept.push(
+      context(`… ${out.length - kept.length} more blocks left out; ask for fewer results.`),
+    );
+    return kept;
+  }
+  return out;
+}
+
+/** The notification text Slack shows where blocks cannot be (previews, screen readers). */
+export const fallbackText = (views: View[], text: string) =>
+  cut(text.trim() || views.map((v) => viewText(v)).join('\n\n') || 'Curator', 3000);
