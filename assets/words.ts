@@ -261,5 +261,20 @@ export function matchKnownCampaign(
     const m = new RegExp(`(^|[^a-z0-9])(${escapeRe(c.form)})(?=$|[^a-z0-9])`).exec(lower);
     if (m) return { slug: c.slug, mention: m[2]! };
   }
+  // "hero images for spring", "what ran over the holidays": the first word of one campaign's
+  // name, said after for/in/from/of/during, stands for that campaign when no other starts so.
+  const firsts = new Map<string, string[]>();
+  for (const c of known) {
+    const w = c.name.toLowerCase().split(/\s+/)[0] ?? '';
+    if (w.length >= 4) firsts.set(w, [...(firsts.get(w) ?? []), c.slug]);
+  }
+  for (const [w, slugs] of firsts) {
+    if (slugs.length !== 1) continue;
+    const stem = escapeRe(w.replace(/s$/, ''));
+    const m = new RegExp(
+      `\\b(?:for|in|from|of|during|over)\\s+(?:the\\s+|our\\s+|this\\s+|last\\s+)?(${stem}s?)(?=$|[^a-z0-9-])`,
+    ).exec(lower);
+    if (m) return { slug: slugs[0]!, mention: m[1]! };
+  }
   return undefined;
 }

@@ -78,6 +78,8 @@ export const View = z.discriminatedUnion('kind', [
     title: z.string().optional(),
     columns: z.array(z.string()),
     rows: z.array(z.array(Cell)),
+    /** A picture for each row, where a row is an asset (its thumbnail URL), for the surfaces that show pictures. */
+    thumbnails: z.array(z.string().nullable()).optional(),
     total: z.number().optional(),
     /** How the request was read ("campaign Spring Launch", "last month: 2026-04-01 to …"). */
     read: z.array(z.string()).default([]),

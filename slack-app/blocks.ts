@@ -190,7 +190,36 @@ export function viewBlocks(view: View, opts: BlockOptions): Block[] {
       const out: Block[] = [];
       if (view.title) out.push(section(`*${esc(view.title)}*`));
       if (view.read?.length) out.push(context(`Read as: ${esc(view.read.join('; '))}`));
-      out.push(section(tableText(view.columns, view.rows)));
+      const pictures = view.thumbnails?.map((t) => opts.image(t ?? undefined));
+      if (pictures?.some(Boolean)) {
+        // Rows that are assets: each with its picture beside its numbers, the first few of them.
+        const shown = view.rows.slice(0, 8);
+        shown.forEach((r, i) => {
+          const [head, ...rest] = view.columns.map((c, j) => ({ c, v: cell(r[j] ?? null) }));
+          // With a rank first, the second column (the asset) is the title, not a line.
+          const lines = (head?.c === '#' ? rest.slice(1) : rest)
+            .filter((x) => x.v !== '–')
+            .map((x) => `${esc(x.c)}: *${esc(x.v)}*`)
+            .join('\n');
+          const title = head?.c === '#' ? `${head.v}. ${cell(r[1] ?? null)}` : (head?.v ?? '');
+          const img = pictures[i];
+          out.push(
+            section(`*${esc(title)}*\n${lines}`, {
+              ...(img
+                ? {
+                    accessory: {
+                      type: 'image',
+                      image_url: img,
+                      alt_text: cut(title, 1900) || 'asset',
+                    },
+                  }
+                : {}),
+            }),
+          );
+        });
+        if (view.rows.length > shown.length)
+          out.push(context(`… and ${view.rows.length - shown.length} more rows`));
+      } else out.push(section(tableText(view.columns, view.rows)));
       if (view.total !== undefined && view.total > view.rows.length) {
         out.push(context(`${view.rows.length} of ${view.total} rows`));
       }

@@ -89,7 +89,8 @@ const blocksOf = (call: { body: Record<string, any> }): any[] => call.body.block
 
 describe('the Slack app over HTTP', () => {
   it('answers a mention in its thread: a placeholder first, then blocks with signed images', async () => {
-    const { url, deps } = await start();
+    // With a web sign-in on, files need a session: only the signature opens Slack's images.
+    const { url, deps } = await start({ WEB_AUTH_TOKEN: 'web-token-0123456789abcdef' });
     await seedImageAssets(deps, 3);
     const m = mention('list assets');
     const r = await fetch(`${url}/slack/events`, signed(m.body));
@@ -110,7 +111,12 @@ describe('the Slack app over HTTP', () => {
     // The signed URL opens the picture without a session; altered, it opens nothing.
     const ok = await fetch(`${url}${img.pathname}${img.search}`);
     expect(ok.status).toBe(200);
+    expect((await fetch(`${url}${img.pathname}`)).status).toBe(401);
     expect(ok.headers.get('content-type')).toBe('image/png');
+    const other = img.pathname.replace(/assets\/[a-z0-9]+\//, `assets/${'a'.repeat(16)}/`);
+    expect((await fetch(`${url}${other}${img.search}`)).status).toBe(401);
+    const forged = img.search.replace(/sig=[^&]+/, `sig=${'A'.repeat(43)}`);
+    expect((await fetch(`${url}${img.pathname}${forged}`)).status).toBe(401);
     await env!.cleanup().catch(() => {});
   });
 
@@ -204,5 +210,128 @@ describe('the Slack app over HTTP', () => {
     const m = mention('list assets');
     expect((await fetch(`${url}/slack/events`, signed(m.body))).status).toBe(200);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
+  });
+});
+
+const command = (text: string, channel = 'C1') =>
+  new URLSearchParams({
+    token: 'x',
+    team_id: 'T1',
+    channel_id: channel,
+    user_id: 'U1',
+    command: '/curator',
+    text,
+    response_url: 'RESPONSE_URL',
+    trigger_id: 't',
+    api_app_id: 'A1',
+  }).toString();
+
+describe('the Slack app: commands, DMs, notices', () => {
+  it('answers /curator in a thread of its own, and says so when it is not in the channel', async () => {
+    const { url, deps } = await start();
+    await seedImageAssets(deps, 1);
+    const form = { type: 'application/x-www-form-urlencoded' };
+    const r = await fetch(`${url}/slack/events`, signed(command('list assets'), form));
+    expect(r.status).toBe(200);
+    const posts = await slack!.waitFor('chat.postMessage', 2);
+    expect(posts[0]!.body).toMatchObject({ channel: 'C1', text: '<@U1> asked: list assets' });
+    expect(posts[1]!.body.thread_ts).toMatch(/^1700000000\./);
+    await slack!.waitFor('chat.update');
+
+    slack!.notIn.add('C9');
+    const responses = slack!.url.replace(/\/api\/$/, '/response/cmd');
+    const body = command('list assets', 'C9').replace(
+      'RESPONSE_URL',
+      encodeURIComponent(responses),
+    );
+    await fetch(`${url}/slack/events`, signed(body, form));
+    const said = await slack!.waitFor('response/cmd');
+    expect(String(said[0]!.body.text)).toMatch(/invite me/);
+  });
+
+  it('answers a direct message, and never its own messages', async () => {
+    const { url, deps } = await start();
+    await seedImageAssets(deps, 1);
+    const dm = (user: string | undefined, extra: object = {}) =>
+      JSON.stringify({
+        type: 'event_callback',
+        team_id: 'T1',
+        api_app_id: 'A1',
+        event_id: `EvDM${Math.random()}`,
+        event: {
+          type: 'message',
+          channel_type: 'im',
+          channel: 'D1',
+          user,
+          text: 'list assets',
+          ts: '1712000100.000100',
+          ...extra,
+        },
+      });
+    await fetch(
+      `${url}/slack/events`,
+      signed(dm(undefined, { bot_id: 'BBOT', subtype: 'bot_message' })),
+    );
+    await fetch(`${url}/slack/events`, signed(dm('U1')));
+    const posts = await slack!.waitFor('chat.postMessage');
+    await new Promise((res) => setTimeout(res, 300));
+    expect(slack!.of('chat.postMessage')).toHaveLength(1);
+    expect(posts[0]!.body).toMatchObject({ channel: 'D1', thread_ts: '1712000100.000100' });
+  });
+
+  it('posts a budget proposal to SLACK_NOTIFY_CHANNEL with its decision buttons', async () => {
+    const { deps } = await start({ SLACK_NOTIFY_CHANNEL: 'CBUDGET' });
+    await deps.notices.send({
+      kind: 'proposal',
+      summary: 'p1',
+      view: {
+        kind: 'proposal',
+        id: 'p1abc',
+        status: 'proposed',
+        title: 'Budget proposal, 2026-12-07 to 2026-12-13',
+        summary: 'Move USD 500 of USD 5,000',
+        columns: ['placement', 'now USD', 'proposed USD', 'CTR index (90%)'],
+        rows: [['sl-01-igf', 100, 150, { value: 1.2, low: 1.1, high: 1.3 }]],
+        fields: [{ label: 'Method', value: 'Thompson sampling' }],
+        read: [],
+      },
+    });
+    const [post] = await slack!.waitFor('chat.postMessage');
+    expect(post!.body.channel).toBe('CBUDGET');
+    const json = JSON.stringify(post!.body.blocks);
+    expect(json).toContain('1.20 (1.10–1.30)');
+    expect(json).toContain('approve proposal p1abc');
+  });
+});
+
+describe('the Slack app in Socket Mode', () => {
+  it('connects through apps.connections.open, acks an event on the socket and answers it', async () => {
+    const { deps } = await start({ SLACK_APP_TOKEN: 'xapp-test', SLACK_SIGNING_SECRET: '' });
+    await seedImageAssets(deps, 1);
+    await slack!.waitFor('apps.connections.open');
+    const until = Date.now() + 10_000;
+    while (!slack!.sockets.length && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 25));
+    const ws = slack!.sockets[0]!;
+    const acks: string[] = [];
+    ws.on('message', (d) => {
+      const m = JSON.parse(String(d)) as { envelope_id?: string };
+      if (m.envelope_id) acks.push(m.envelope_id);
+    });
+    const m = mention('list assets');
+    ws.send(
+      JSON.stringify({
+        envelope_id: 'env-1',
+        type: 'events_api',
+        accepts_response_payload: false,
+        retry_attempt: 0,
+        retry_reason: '',
+        payload: JSON.parse(m.body),
+      }),
+    );
+    const [post] = await slack!.waitFor('chat.postMessage');
+    expect(post!.body).toMatchObject({ channel: 'C1', thread_ts: m.ts });
+    await slack!.waitFor('chat.update');
+    expect(acks).toContain('env-1');
   });
 });

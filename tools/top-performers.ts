@@ -137,6 +137,7 @@ export const topPerformers = defineTool({
             }
           : null,
       ]),
+      thumbnails: out.items.map((i) => i.asset.thumbnailUrl ?? null),
       total: out.total,
       note: [out.explanation.method, ...out.explanation.caveats].join(' '),
     });

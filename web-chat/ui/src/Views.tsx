@@ -254,13 +254,29 @@ function CellText({ c }: { c: Cell }) {
   return <>{typeof c === 'number' ? num(c) : c}</>;
 }
 
-function Rows({ columns, rows, title }: { columns: string[]; rows: Cell[][]; title?: string }) {
+function Rows({
+  columns,
+  rows,
+  title,
+  thumbnails,
+}: {
+  columns: string[];
+  rows: Cell[][];
+  title?: string;
+  thumbnails?: (string | null)[];
+}) {
+  const pictures = thumbnails?.some(Boolean) ? thumbnails : undefined;
   return (
     <div className="table-wrap">
       <table>
         {title && <caption>{title}</caption>}
         <thead>
           <tr>
+            {pictures && (
+              <th scope="col">
+                <span className="visually-hidden">picture</span>
+              </th>
+            )}
             {columns.map((c) => (
               <th key={c} scope="col">
                 {c}
@@ -272,6 +288,13 @@ function Rows({ columns, rows, title }: { columns: string[]; rows: Cell[][]; tit
           {rows.map((r, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity of their own
             <tr key={i}>
+              {pictures && (
+                <td className="row-thumb">
+                  {local(pictures[i] ?? undefined) && (
+                    <img src={local(pictures[i] ?? undefined)} alt="" loading="lazy" />
+                  )}
+                </td>
+              )}
               {r.map((c, j) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: cells are positional
                 <td key={j}>
@@ -290,7 +313,12 @@ function Table({ view }: { view: Of<'table'> }) {
   return (
     <section className="view table-view">
       <Read read={view.read} />
-      <Rows columns={view.columns} rows={view.rows} title={view.title} />
+      <Rows
+        columns={view.columns}
+        rows={view.rows}
+        title={view.title}
+        thumbnails={view.thumbnails}
+      />
       {view.total !== undefined && view.total > view.rows.length && (
         <p className="muted">
           {view.rows.length} of {view.total} rows
