@@ -335,3 +335,20 @@ describe('the Slack app in Socket Mode', () => {
     expect(acks).toContain('env-1');
   });
 });
+
+describe('slack-app/manifest.yaml', () => {
+  it('asks for what the app listens to: mentions, DMs, /curator, buttons', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const text = await readFile(new URL('./manifest.yaml', import.meta.url), 'utf8');
+    for (const want of [
+      'app_mention',
+      'message.im',
+      'command: /curator',
+      'chat:write',
+      'is_enabled: true',
+    ]) {
+      expect(text).toContain(want);
+    }
+    expect(text.match(/\/slack\/events/g)?.length).toBe(3);
+  });
+});
