@@ -159,7 +159,7 @@ export async function createDeps(
     audit: new AuditRepository(db),
     conversations: new ConversationsRepository(db),
     web: new WebRepository(db),
-    signer: await UrlSigner.open(config.dataDir),
+    signer: UrlSigner.inDataDir(config.dataDir),
     slackEvents: new SlackEventsRepository(db),
     uploads: new UploadsRepository(db),
     notices: new Notices(log),

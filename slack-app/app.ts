@@ -6,8 +6,10 @@
 // (budget proposals) go to SLACK_NOTIFY_CHANNEL.
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, HTTPReceiver, LogLevel, type Logger as SlackLogger } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
+import { App, HTTPReceiver, LogLevel, type Logger as SlackLogger, webApi } from '@slack/bolt';
+
+type WebClient = webApi.WebClient;
+
 import type { Agent } from '../agent/agent.ts';
 import { callView } from '../agent/tool-views.ts';
 import type { Deps } from '../core/deps.ts';
@@ -21,6 +23,7 @@ import {
   esc,
   fallbackText,
   known,
+  reusable,
   viewBlocks,
 } from './blocks.ts';
 
@@ -68,6 +71,8 @@ export function createSlack(deps: Deps, agent: Agent): SlackSurface | null {
   const mode = cfg.appToken ? 'socket' : 'http';
   const clientOptions = { slackApiUrl: cfg.apiUrl, retryConfig: { retries: 2 } };
 
+  // The bot's own Web API client, for asking who it is before Bolt is set up.
+  const api = new webApi.WebClient(botToken, clientOptions);
   // Who the bot is, from auth.test: asked at start, asked again later if Slack was unreachable.
   let me: { userId?: string; botId?: string } | undefined;
   const whoAmI = async (client: WebClient) => {
@@ -97,6 +102,9 @@ export function createSlack(deps: Deps, agent: Agent): SlackSurface | null {
     installerOptions: { clientOptions },
     deferInitialization: true,
     authorize: async () => {
+      // Asked again (in the background, never holding up the ack) until Slack answers, so the
+      // bot comes to know, and ignore, its own messages.
+      if (!me) void whoAmI(api);
       const who = me ?? {};
       return { botToken, botUserId: who.userId, botId: who.botId };
     },
@@ -123,9 +131,24 @@ export function createSlack(deps: Deps, agent: Agent): SlackSurface | null {
     return deps.slackEvents.claim(key);
   };
 
+  /** The events that get an answer: only those are claimed (DM edits and bot echoes are not). */
+  const answered = (e: {
+    type?: string;
+    subtype?: string;
+    channel_type?: string;
+    bot_id?: string;
+  }) =>
+    e.type === 'app_mention' ||
+    (e.type === 'message' && e.channel_type === 'im' && !e.subtype && !e.bot_id);
+
   bolt.use(async ({ body, next }) => {
-    const b = body as { event_id?: string; type?: string };
-    if (b.type === 'event_callback' && !(await firstDelivery(b.event_id))) {
+    const b = body as { event_id?: string; type?: string; event?: Parameters<typeof answered>[0] };
+    if (
+      b.type === 'event_callback' &&
+      b.event &&
+      answered(b.event) &&
+      !(await firstDelivery(b.event_id))
+    ) {
       log.info({ eventId: b.event_id }, 'Slack delivered an event again; answered once already');
       return;
     }
@@ -136,18 +159,19 @@ export function createSlack(deps: Deps, agent: Agent): SlackSurface | null {
   async function answer(args: {
     client: WebClient;
     channel: string;
-    threadTs: string;
+    /** The thread to answer in; none: at the top of a DM, whose conversation is the DM itself. */
+    threadTs?: string;
     user: string;
     text: string;
     onFail?: (message: string) => Promise<void>;
   }): Promise<void> {
     const { client, channel, threadTs, user } = args;
-    const conversationId = threadConversation(channel, threadTs);
+    const conversationId = threadTs ? threadConversation(channel, threadTs) : `slack:${channel}`;
     let placeholder: string | undefined;
     try {
       const r = await client.chat.postMessage({
         channel,
-        thread_ts: threadTs,
+        ...(threadTs ? { thread_ts: threadTs } : {}),
         text: 'Working on it…',
       });
       placeholder = r.ts;
@@ -196,7 +220,7 @@ export function createSlack(deps: Deps, agent: Agent): SlackSurface | null {
           text += e.delta;
           if (Date.now() - lastUpdate > 1500) {
             lastUpdate = Date.now();
-            await update({ text: `${text.slice(0, 3500)} …` });
+            await update({ text: `${esc(text.slice(0, 3500))} …` });
           }
         } else if (e.type === 'tool-call') inputs.set(e.id, e.input);
         else if (e.type === 'tool-result' && e.error === undefined) {
@@ -216,7 +240,7 @@ export function createSlack(deps: Deps, agent: Agent): SlackSurface | null {
       await update({ text: fallbackText(shown, text), blocks });
     } catch (e) {
       log.warn({ err: e, conversationId }, 'Slack turn failed');
-      await update({ text: `I could not answer: ${publicMessage(e)}` });
+      await update({ text: `I could not answer: ${esc(publicMessage(e))}` });
     }
   }
 
@@ -255,7 +279,8 @@ export function createSlack(deps: Deps, agent: Agent): SlackSurface | null {
     await answer({
       client,
       channel: m.channel,
-      threadTs: m.thread_ts ?? m.ts,
+      // A DM is one conversation: answered at the top, unless the person replied in a thread.
+      threadTs: m.thread_ts,
       user: m.user,
       text: stripMention(m.text),
     });
@@ -326,7 +351,13 @@ export function createSlack(deps: Deps, agent: Agent): SlackSurface | null {
         return tell(`Only <@${record.requestedBy}>, who asked for it, can decide this action.`);
       }
       const actor = { id: b.user.id, surface: 'slack' as const, name: b.user.id };
-      const binding = { conversationId: threadConversation(channel, msg.thread_ts ?? msg.ts) };
+      const binding = {
+        conversationId: msg.thread_ts
+          ? threadConversation(channel, msg.thread_ts)
+          : channel.startsWith('D')
+            ? `slack:${channel}`
+            : threadConversation(channel, msg.ts),
+      };
       let decided: PendingAction;
       let result: View | undefined;
       try {
@@ -344,14 +375,40 @@ export function createSlack(deps: Deps, agent: Agent): SlackSurface | null {
         decision === 'deny'
           ? `:no_entry: Denied by <@${b.user.id}>; nothing changed.`
           : `:white_check_mark: Approved by <@${b.user.id}>${decided.status === 'executed' ? '; it has run.' : '.'}`;
-      const blocks = replacePending(msg.blocks ?? [], id, line);
-      if (result)
-        blocks.push(
-          ...viewBlocks(result, { image: imageUrl, conversationId: binding.conversationId }),
+      const blocks = replacePending(reusable(msg.blocks ?? []), id, line);
+      const after = result
+        ? viewBlocks(result, { image: imageUrl, conversationId: binding.conversationId })
+        : [];
+      const room = 49 - blocks.length;
+      blocks.push(...after.slice(0, Math.max(0, room)));
+      if (after.length > room) {
+        blocks.push({
+          type: 'context',
+          elements: [
+            {
+              type: 'mrkdwn',
+              text: 'The result is longer than a message holds; ask in the thread.',
+            },
+          ],
+        });
+      }
+      try {
+        await client.chat.update({
+          channel,
+          ts: msg.ts,
+          text: line,
+          blocks: known(blocks.slice(0, 50)),
+        });
+      } catch (e) {
+        log.warn(
+          { error: slackError(e) },
+          'could not update the decided action; saying it in the thread',
         );
-      await client.chat
-        .update({ channel, ts: msg.ts, text: line, blocks: known(blocks.slice(0, 49)) })
-        .catch((e) => log.warn({ error: slackError(e) }, 'could not update the decided action'));
+        // The decision is never left unsaid.
+        await client.chat
+          .postMessage({ channel, thread_ts: msg.thread_ts ?? msg.ts, text: line })
+          .catch(() => {});
+      }
     }) as Parameters<typeof bolt.action>[1];
 
   bolt.action(ACTIONS.approve, decide('approve'));
@@ -368,7 +425,7 @@ export function createSlack(deps: Deps, agent: Agent): SlackSurface | null {
       await answer({
         client,
         channel,
-        threadTs: msg.thread_ts ?? msg.ts,
+        threadTs: msg.thread_ts ?? (channel.startsWith('D') ? undefined : msg.ts),
         user: b.user.id,
         text: say(b.actions?.[0]?.value ?? ''),
       });
@@ -388,6 +445,7 @@ export function createSlack(deps: Deps, agent: Agent): SlackSurface | null {
 
   // ——— notices ———
   let unsubscribe: (() => void) | undefined;
+  let pruner: NodeJS.Timeout | undefined;
   const notifyChannel = cfg.notifyChannel;
 
   return {
@@ -403,7 +461,15 @@ export function createSlack(deps: Deps, agent: Agent): SlackSurface | null {
       : undefined,
     async start() {
       await bolt.init();
-      await whoAmI(bolt.client);
+      await whoAmI(api);
+      // Event ids are kept a day: Slack retries within minutes, so the table stays small.
+      const prune = () =>
+        deps.slackEvents
+          .prune(new Date(Date.now() - 24 * 3_600_000))
+          .catch((err) => log.warn({ err }, 'could not prune old Slack event ids'));
+      void prune();
+      pruner = setInterval(prune, 3_600_000);
+      pruner.unref();
       if (notifyChannel) {
         unsubscribe = deps.notices.subscribe(async (n) => {
           const blocks = viewBlocks(n.view, {
@@ -438,6 +504,7 @@ export function createSlack(deps: Deps, agent: Agent): SlackSurface | null {
     },
     async stop() {
       unsubscribe?.();
+      if (pruner) clearInterval(pruner);
       if (mode === 'socket') await bolt.stop().catch(() => {});
     },
   };
@@ -449,6 +516,14 @@ function replacePending(blocks: Block[], id: string, line: string): Block[] {
   for (let i = 0; i < blocks.length; i++) {
     const b = blocks[i]!;
     if (b.block_id === `pending:${id}`) {
+      // The card's heading no longer waits.
+      const head = out[out.length - 1];
+      if (head?.type === 'section' && typeof head.text?.text === 'string') {
+        head.text = {
+          ...head.text,
+          text: head.text.text.replace('*Waiting for approval:*', '*Decided:*'),
+        };
+      }
       out.push({ type: 'context', elements: [{ type: 'mrkdwn', text: line }] });
       // The "expires" line after the buttons no longer applies.
       const nextText = JSON.stringify(blocks[i + 1] ?? {});

@@ -3,7 +3,10 @@
 // and every limit Slack enforces (50 blocks, 3,000 characters a section, 2,000 an alt text) is
 // respected here rather than discovered as an invalid_blocks error.
 
-import type { KnownBlock } from '@slack/types';
+import type { types } from '@slack/bolt';
+
+type KnownBlock = types.KnownBlock;
+
 import type { View } from '../core/views.ts';
 import { viewText } from '../core/views.ts';
 
@@ -59,7 +62,9 @@ const cell = (c: Cell) =>
 
 /** A table as aligned monospace text: Slack has no table block that every client shows. */
 function tableText(columns: string[], rows: Cell[][]): string {
-  const all = [columns, ...rows.map((r) => r.map(cell))];
+  // Escaped cell by cell before measuring, and without backticks, so the fence always closes.
+  const clean = (v: string) => esc(v.replace(/`/g, "'"));
+  const all = [columns.map(clean), ...rows.map((r) => r.map((c) => clean(cell(c))))];
   const widths = columns.map((_, i) =>
     Math.min(28, Math.max(...all.map((r) => (r[i] ?? '').length))),
   );
@@ -68,7 +73,7 @@ function tableText(columns: string[], rows: Cell[][]): string {
       .map((v, i) => cut(v, widths[i]!).padEnd(widths[i]!))
       .join('  ')
       .trimEnd();
-  const lines = [line(columns), ...all.slice(1).map(line)];
+  const lines = all.map(line);
   let out = '';
   for (const l of lines) {
     if (out.length + l.length > 2800) {
@@ -77,7 +82,7 @@ function tableText(columns: string[], rows: Cell[][]): string {
     }
     out += `${l}\n`;
   }
-  return `\`\`\`${esc(out.trimEnd())}\`\`\``;
+  return `\`\`\`${out.trimEnd()}\`\`\``;
 }
 
 const button = (text: string, actionId: string, value: string, style?: 'primary' | 'danger') => ({
@@ -141,7 +146,13 @@ export function viewBlocks(view: View, opts: BlockOptions): Block[] {
         section(
           `*${esc(view.title)}*  \`${esc(view.id)}\`${view.facts?.length ? `\n${esc(view.facts.join(' · '))}` : ''}`,
           img
-            ? { accessory: { type: 'image', image_url: img, alt_text: cut(view.title, 1900) } }
+            ? {
+                accessory: {
+                  type: 'image',
+                  image_url: img,
+                  alt_text: cut(view.title, 1900) || 'asset',
+                },
+              }
             : {},
         ),
       ];
@@ -181,8 +192,8 @@ export function viewBlocks(view: View, opts: BlockOptions): Block[] {
         {
           type: 'image',
           image_url: img,
-          alt_text: cut(view.alt, 1900),
-          title: { type: 'plain_text', text: cut(view.caption ?? view.alt, 1900) },
+          alt_text: cut(view.alt, 1900) || 'picture',
+          title: { type: 'plain_text', text: cut(view.caption ?? view.alt, 1900) || 'picture' },
         },
       ];
     }
@@ -231,7 +242,24 @@ export function viewBlocks(view: View, opts: BlockOptions): Block[] {
         section(`*${esc(view.title)}* — _${view.status}_\n${esc(view.summary)}`),
       ];
       if (view.read?.length) out.push(context(`Read as: ${esc(view.read.join('; '))}`));
-      if (view.rows.length) out.push(section(tableText(view.columns, view.rows.slice(0, 12))));
+      if (view.rows.length) {
+        // The moves as a phone can show them: where, from, to, and by how much.
+        const keep = view.columns
+          .map((c, i) => ({ c, i }))
+          .filter((x) => /^(?:placement|now|proposed|change)/.test(x.c));
+        const cols = keep.length >= 2 ? keep : view.columns.map((c, i) => ({ c, i }));
+        const rows = view.rows.slice(0, 12);
+        out.push(
+          section(
+            tableText(
+              cols.map((x) => x.c),
+              rows.map((r) => cols.map((x) => r[x.i] ?? null)),
+            ),
+          ),
+        );
+        const total = view.total ?? view.rows.length;
+        if (total > rows.length) out.push(context(`${rows.length} of ${total} moves shown`));
+      }
       const fields = (view.fields ?? []).slice(0, 10).map((f) => ({
         type: 'mrkdwn',
         text: cut(`*${esc(f.label)}*\n${esc(f.value)}`, 1900),
@@ -282,8 +310,21 @@ export function pendingBlocks(action: Pending, decided?: string): Block[] {
 /** A whole answer: the views' blocks after the text, within Slack's block limit. */
 export function answerBlocks(text: string, views: View[], opts: BlockOptions): Block[] {
   const out: Block[] = [];
-  if (text.trim()) out.push(section(esc(text.trim())));
+  // Long answers go in several sections (each holds 3,000 characters), cut at line ends.
+  let rest = esc(text.trim());
+  while (rest) {
+    let n = rest.length <= 2900 ? rest.length : rest.lastIndexOf('\n', 2900);
+    if (n < 1000) n = Math.min(rest.length, 2900);
+    out.push(section(rest.slice(0, n)));
+    rest = rest.slice(n).replace(/^\n+/, '');
+  }
+  const pendingShown = new Set<string>();
   for (const v of views) {
+    // An action shown twice would repeat its block id, which Slack refuses.
+    if (v.kind === 'pending') {
+      if (pendingShown.has(v.action.id)) continue;
+      pendingShown.add(v.action.id);
+    }
     if (out.length) out.push({ type: 'divider' });
     out.push(...viewBlocks(v, opts));
   }
@@ -299,4 +340,29 @@ export function answerBlocks(text: string, views: View[], opts: BlockOptions): B
 
 /** The notification text Slack shows where blocks cannot be (previews, screen readers). */
 export const fallbackText = (views: View[], text: string) =>
-  cut(text.trim() || views.map((v) => viewText(v)).join('\n\n') || 'Curator', 3000);
+  esc(cut(text.trim() || views.map((v) => viewText(v)).join('\n\n') || 'Curator', 3000));
+
+/** Fields Slack adds to the blocks it sends back, which it refuses when they are sent again. */
+const READ_ONLY = new Set([
+  'image_width',
+  'image_height',
+  'image_bytes',
+  'is_animated',
+  'fallback',
+]);
+
+/** A message's blocks as Slack returned them, cleaned so they can be sent in an update. */
+export function reusable(blocks: Block[]): Block[] {
+  const clean = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(clean);
+    if (v && typeof v === 'object') {
+      return Object.fromEntries(
+        Object.entries(v)
+          .filter(([k]) => !READ_ONLY.has(k))
+          .map(([k, x]) => [k, clean(x)]),
+      );
+    }
+    return v;
+  };
+  return blocks.map((b) => clean(b) as Block);
+}

@@ -17,4 +17,9 @@ export class SlackEventsRepository {
       throw e;
     }
   }
+
+  /** Forgets event ids seen before `before`: Slack retries within minutes, never days later. */
+  async prune(before: Date): Promise<void> {
+    await this.db.query('DELETE slack_event WHERE seen_at < $before RETURN NONE', { before });
+  }
 }

@@ -148,6 +148,7 @@ describe('the web chat in Chromium', () => {
     const { page, problems } = await openPage();
     await expect(page.title()).resolves.toBe('Curator');
     const suggestions = page.getByRole('list', { name: 'Suggested questions' }).getByRole('button');
+    await suggestions.first().waitFor();
     expect(await suggestions.count()).toBeGreaterThanOrEqual(3);
     await expect(page.locator('.model').textContent()).resolves.toMatch(/offline planner/);
     await page.screenshot({ path: path.join(shots, 'empty-conversation.png') });

@@ -9,7 +9,9 @@ import { effectsChart, toPng, trendChart } from '../insights/charts.ts';
 import { describeZodError } from '../tools/define-tool.ts';
 
 function query<T extends z.ZodType>(c: Context, schema: T): z.output<T> {
-  const parsed = schema.safeParse(c.req.query());
+  // A signed URL's exp and sig are the permission (checked before any route), not chart options.
+  const { exp: _exp, sig: _sig, ...rest } = c.req.query();
+  const parsed = schema.safeParse(rest);
   if (!parsed.success) throw new AppError('invalid_input', describeZodError(parsed.error));
   return parsed.data;
 }
