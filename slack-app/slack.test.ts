@@ -249,6 +249,18 @@ describe('the Slack app: commands, DMs, notices', () => {
     expect(String(said[0]!.body.text)).toMatch(/invite me/);
   });
 
+  it('waits out a rate limit and still answers', async () => {
+    const { url, deps } = await start();
+    await seedImageAssets(deps, 1);
+    slack!.limitOnce.add('chat.postMessage');
+    const m = mention('list assets');
+    await fetch(`${url}/slack/events`, signed(m.body));
+    const posts = await slack!.waitFor('chat.postMessage', 2);
+    // The first try was limited; the retry after Retry-After landed in the thread.
+    expect(posts[1]!.body).toMatchObject({ channel: 'C1', thread_ts: m.ts });
+    await slack!.waitFor('chat.update');
+  });
+
   it('answers a direct message, and never its own messages', async () => {
     const { url, deps } = await start();
     await seedImageAssets(deps, 1);

@@ -20,6 +20,8 @@ export interface FakeSlack {
   waitFor(method: string, n?: number, timeoutMs?: number): Promise<SlackCall[]>;
   /** Channels where chat.postMessage answers not_in_channel. */
   notIn: Set<string>;
+  /** Methods answered once with HTTP 429 and Retry-After: 1 (Slack's rate limit), then normally. */
+  limitOnce: Set<string>;
   /** The Socket Mode connections the fake has accepted. */
   sockets: WebSocket[];
   close(): Promise<void>;
@@ -42,6 +44,7 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
 export async function startFakeSlack(): Promise<FakeSlack> {
   const calls: SlackCall[] = [];
   const notIn = new Set<string>();
+  const limitOnce = new Set<string>();
   const sockets: WebSocket[] = [];
   let seq = 100;
   const server: Server = createServer(async (req, res) => {
@@ -52,6 +55,11 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(o));
     };
+    if (limitOnce.delete(method)) {
+      res.writeHead(429, { 'retry-after': '1', 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+      return;
+    }
     if (method === 'auth.test') {
       return reply({ ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', user: 'curator' });
     }
@@ -91,6 +99,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     calls,
     of,
     notIn,
+    limitOnce,
     sockets,
     async waitFor(method, n = 1, timeoutMs = 20_000) {
       const until = Date.now() + timeoutMs;
