@@ -134,7 +134,8 @@ export interface TextOptions {
 const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
 const num = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
 
-const cell = (c: z.output<typeof Cell>) =>
+/** A table cell as text: an interval reads "1.20 (1.10–1.30)", a missing value "–". */
+export const cellText = (c: z.output<typeof Cell>) =>
   c === null
     ? '–'
     : typeof c === 'object'
@@ -201,7 +202,7 @@ export function viewText(view: View, opts: TextOptions = {}): string {
       const lines = v.title ? [`${v.title}:`] : [];
       if (v.read.length) lines.push(`Read as: ${v.read.join('; ')}.`);
       lines.push(v.columns.join(' | '));
-      for (const r of v.rows) lines.push(r.map(cell).join(' | '));
+      for (const r of v.rows) lines.push(r.map(cellText).join(' | '));
       if (v.total !== undefined && v.total > v.rows.length)
         lines.push(`(${v.rows.length} of ${v.total} rows)`);
       if (v.note) lines.push(`Note: ${v.note.replace(/\.$/, '')}.`);
@@ -212,7 +213,7 @@ export function viewText(view: View, opts: TextOptions = {}): string {
       if (v.read.length) lines.push(`Read as: ${v.read.join('; ')}.`);
       if (v.rows.length) {
         lines.push(v.columns.join(' | '));
-        for (const r of v.rows) lines.push(r.map(cell).join(' | '));
+        for (const r of v.rows) lines.push(r.map(cellText).join(' | '));
         if (v.total !== undefined && v.total > v.rows.length)
           lines.push(`(${v.rows.length} of ${v.total} rows)`);
       }

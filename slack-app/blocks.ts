@@ -8,7 +8,7 @@ import type { types } from '@slack/bolt';
 type KnownBlock = types.KnownBlock;
 
 import type { View } from '../core/views.ts';
-import { viewText } from '../core/views.ts';
+import { cellText, viewText } from '../core/views.ts';
 
 /** A Block Kit block, built as plain JSON here and typed where it leaves for the Web API. */
 // biome-ignore lint/suspicious/noExplicitAny: Block Kit blocks are plain JSON objects
@@ -51,14 +51,7 @@ const context = (text: string): Block => ({
 });
 
 type Cell = Extract<View, { kind: 'table' }>['rows'][number][number];
-const cell = (c: Cell) =>
-  c === null
-    ? '–'
-    : typeof c === 'object'
-      ? `${num(c.value)} (${num(c.low)}–${num(c.high)})`
-      : typeof c === 'number'
-        ? num(c)
-        : c;
+const cell = (c: Cell) => cellText(c ?? null);
 
 /** A table as aligned monospace text: Slack has no table block that every client shows. */
 function tableText(columns: string[], rows: Cell[][]): string {
