@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Deps, Services } from '../core/deps.ts';
 import { AppError, isAppError, publicMessage } from '../core/errors.ts';
-import { truncate } from '../core/util.ts';
+import { canonicalJson, truncate } from '../core/util.ts';
 import type { PendingAction } from '../core/views.ts';
 import type { ApprovalRecord } from '../store/approvals.repository.ts';
 import { parseConversationId } from '../store/conversations.repository.ts';
@@ -23,24 +23,7 @@ const SURFACES: readonly Actor['surface'][] = [
   'test',
 ];
 
-/** JSON with object keys sorted at every level: equal inputs give equal text, hence equal hashes. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (v && typeof v === 'object' && !(v instanceof Date)) {
-    const o = v as Record<string, unknown>;
-    return Object.fromEntries(
-      Object.keys(o)
-        .filter((k) => o[k] !== undefined)
-        .sort()
-        .map((k) => [k, sortKeys(o[k])]),
-    );
-  }
-  return v;
-}
+export { canonicalJson } from '../core/util.ts';
 
 export const hashInput = (json: string) => createHash('sha256').update(json).digest('hex');
 
