@@ -99,6 +99,13 @@ export const EnvSchema = z.object({
     .min(0.1)
     .max(24 * 90)
     .default(12),
+  /** BullMQ's Redis for the rendition lanes; unset: renditions run in the process. */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'redis://host:port')
+    .optional(),
+  /** Channel specs of your own (JSON array), added to the shipped ones; validated at start-up. */
+  RENDITION_SPECS_FILE: z.string().min(1).optional(),
   /** Slack: the app's signing secret and bot token turn on HTTP mode at /slack/events. */
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
   SLACK_BOT_TOKEN: z.string().min(1).optional(),
@@ -165,6 +172,7 @@ export interface Config {
     sessionTtlMs: number;
   };
   enrichOnStart: boolean;
+  renditions: { redisUrl?: string; specsFile?: string };
   slack: {
     signingSecret?: string;
     botToken?: string;
@@ -253,6 +261,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sessionTtlMs: Math.round(e.WEB_SESSION_HOURS * 3_600_000),
     },
     enrichOnStart: e.ENRICH_ON_START === 'auto',
+    renditions: {
+      redisUrl: e.REDIS_URL,
+      specsFile: e.RENDITION_SPECS_FILE ? path.resolve(e.RENDITION_SPECS_FILE) : undefined,
+    },
     slack: {
       signingSecret: e.SLACK_SIGNING_SECRET,
       botToken: e.SLACK_BOT_TOKEN,

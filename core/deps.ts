@@ -4,6 +4,7 @@ import type { Surreal } from 'surrealdb';
 import { Approvals } from '../agent/approvals.ts';
 import { BulkChanges } from '../assets/bulk-change.ts';
 import { NameResolver } from '../assets/resolve.ts';
+import { loadSpecs, type SpecCatalog } from '../renditions/specs.ts';
 import { ClipSpace } from '../search/clip-space.ts';
 import { TextIndex } from '../search/text-index.ts';
 import { VectorIndex } from '../search/vector-index.ts';
@@ -80,6 +81,8 @@ export interface Services {
   uploads: UploadsRepository;
   /** Things people should hear about unasked (a proposal awaiting a decision). */
   notices: Notices;
+  /** The channel specs: the one source of channel sizes, safe zones and byte limits. */
+  specs: SpecCatalog;
 }
 
 export interface Deps extends Services {
@@ -163,6 +166,7 @@ export async function createDeps(
     slackEvents: new SlackEventsRepository(db),
     uploads: new UploadsRepository(db),
     notices: new Notices(log),
+    specs: await loadSpecs(config.renditions.specsFile),
     approvals: new ApprovalsRepository(db),
     embeddings,
     vectors,

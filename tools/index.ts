@@ -10,6 +10,7 @@ import { findDuplicates } from './find-duplicates.ts';
 import { findSimilar } from './find-similar.ts';
 import { getAsset } from './get-asset.ts';
 import { listAssets } from './list-assets.ts';
+import { listChannelSpecs } from './list-channel-specs.ts';
 import { recommendBudget } from './recommend-budget.ts';
 import { searchAssets } from './search-assets.ts';
 import { setAssetStatus } from './set-asset-status.ts';
@@ -33,6 +34,7 @@ export const catalog: readonly AnyTool[] = [
   updateAssetMetadata,
   assetHistory,
   undoAction,
+  listChannelSpecs,
 ];
 
 export function findTool(name: string): AnyTool | undefined {
