@@ -17,6 +17,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   migrate: () => import('./migrate.ts'),
   models: () => import('./models.ts'),
   'import-performance': () => import('./import-performance.ts'),
+  worker: () => import('./worker.ts'),
 };
 
 async function help(): Promise<number> {

@@ -104,6 +104,11 @@ export const EnvSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'redis://host:port')
     .optional(),
+  /** The prefix of the queue's Redis keys (several Curators may share one Redis). */
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, _ and -')
+    .default('curator'),
   /** Channel specs of your own (JSON array), added to the shipped ones; validated at start-up. */
   RENDITION_SPECS_FILE: z.string().min(1).optional(),
   /** Slack: the app's signing secret and bot token turn on HTTP mode at /slack/events. */
@@ -172,7 +177,7 @@ export interface Config {
     sessionTtlMs: number;
   };
   enrichOnStart: boolean;
-  renditions: { redisUrl?: string; specsFile?: string };
+  renditions: { redisUrl?: string; specsFile?: string; queuePrefix: string };
   slack: {
     signingSecret?: string;
     botToken?: string;
@@ -263,6 +268,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     enrichOnStart: e.ENRICH_ON_START === 'auto',
     renditions: {
       redisUrl: e.REDIS_URL,
+      queuePrefix: e.QUEUE_PREFIX,
       specsFile: e.RENDITION_SPECS_FILE ? path.resolve(e.RENDITION_SPECS_FILE) : undefined,
     },
     slack: {
