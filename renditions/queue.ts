@@ -180,7 +180,9 @@ class InProcessQueue implements RenditionQueue {
     if (!p) {
       p = this.slot(() => this.processor(parsed))
         .then((out) => {
+          // The latest few hundred outputs, so a repeated request is answered without a render.
           this.done.set(id, out);
+          if (this.done.size > 500) this.done.delete(this.done.keys().next().value!);
           return out;
         })
         .catch((e: unknown) => {

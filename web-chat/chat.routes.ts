@@ -7,6 +7,7 @@ import { createUIMessageStream, createUIMessageStreamResponse } from 'ai';
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { Agent } from '../agent/agent.ts';
+import { callView } from '../agent/tool-views.ts';
 import type { Deps } from '../core/deps.ts';
 import { AppError, publicMessage } from '../core/errors.ts';
 import { views } from '../core/views.ts';
@@ -16,7 +17,7 @@ import { parseWebConversationId } from '../store/web.repository.ts';
 import type { DecisionResult } from './chat-types.ts';
 import { jsonBody } from './json-body.ts';
 import { webUser, webVerified } from './session.ts';
-import { attachmentMarker, historyToUi, toolView, turnChunks } from './ui-stream.ts';
+import { attachmentMarker, historyToUi, turnChunks } from './ui-stream.ts';
 
 const Part = z.object({ type: z.string() }).loose();
 const ChatBody = z
@@ -171,7 +172,7 @@ export function mountChat(app: Hono, deps: Deps, agent: Agent): void {
         if (!record || !action) return null;
         const result =
           record.status === 'executed' && record.outputJson
-            ? toolView(
+            ? callView(
                 deps.tools,
                 record.tool,
                 JSON.parse(record.inputJson),
@@ -229,7 +230,7 @@ export function mountChat(app: Hono, deps: Deps, agent: Agent): void {
       out = { action: await deps.approvalGate.deny(id, actor(user), binding) };
     } else {
       const r = await deps.approvalGate.approve(id, actor(user), binding);
-      const shown = toolView(deps.tools, r.action.tool, r.action.input, r.output);
+      const shown = callView(deps.tools, r.action.tool, r.action.input, r.output);
       out = { action: r.action, view: shown.view ?? views.text('Done.') };
     }
     return c.json(out);

@@ -13,14 +13,6 @@ import type { ChatMessage, ToolView } from './chat-types.ts';
 export const attachmentMarker = (uploadId: string) => `[attached image upload:${uploadId}]`;
 const MARKER = /\s*\[attached image upload:([a-z0-9][a-z0-9_-]{1,63})\]/g;
 
-/** The view of one tool result (agent/tool-views.ts), as a tool part's output. */
-export const toolView = (
-  tools: readonly AnyTool[],
-  name: string,
-  input: unknown,
-  output: unknown,
-): ToolView => callView(tools, name, input, output);
-
 /** The chunks of one turn, in the order the events came. */
 export async function* turnChunks(
   events: AsyncIterable<AgentEvent>,
@@ -64,7 +56,7 @@ export async function* turnChunks(
           yield {
             type: 'tool-output-available',
             toolCallId: e.id,
-            output: toolView(tools, e.name, inputs.get(e.id), e.output),
+            output: callView(tools, e.name, inputs.get(e.id), e.output),
             dynamic: true,
           };
         }
@@ -179,7 +171,7 @@ export async function historyToUi(
         if (!part) continue;
         const o = r.output as { type: string; value?: unknown };
         if (o.type === 'json' || o.type === 'text') {
-          const shown = toolView(opts.tools, part.toolName, part.input, o.value);
+          const shown: ToolView = callView(opts.tools, part.toolName, part.input, o.value);
           if (shown.view?.kind === 'pending' && opts.action) {
             const id = shown.view.action.id;
             actions.add(id);
