@@ -298,7 +298,8 @@ describe('the web chat in Chromium', () => {
     await confirm.waitFor({ timeout: 30_000 });
     await confirm.click();
     await page.getByText('Approved and done').waitFor({ timeout: 30_000 });
-    // The proposal's own card now says so, and offers the CSV.
+    // The proposal's own card now says so (it reads its status again), and offers the CSV.
+    await proposal.locator('.status', { hasText: 'approved' }).waitFor({ timeout: 10_000 });
     await expect(proposal.locator('.status').textContent()).resolves.toBe('approved');
     const csv = proposal.getByRole('link', { name: /CSV/ });
     const href = await csv.getAttribute('href');
