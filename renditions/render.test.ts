@@ -149,3 +149,179 @@ describe('channel specs', () => {
     }
   });
 });
+
+/** A generated creative: a face (a skin disc with eyes) and a headline, where the case puts them. */
+async function creative(
+  w: number,
+  h: number,
+  face: { cx: number; cy: number; r: number },
+  headline: { x: number; y: number; width: number; height: number },
+): Promise<Buffer> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}">
+    <rect width="100%" height="100%" fill="#2b6f8f"/>
+    <circle cx="${face.cx}" cy="${face.cy}" r="${face.r}" fill="#e8b08c"/>
+    <circle cx="${face.cx - face.r / 3}" cy="${face.cy - face.r / 5}" r="${face.r / 9}" fill="#222"/>
+    <circle cx="${face.cx + face.r / 3}" cy="${face.cy - face.r / 5}" r="${face.r / 9}" fill="#222"/>
+    <rect x="${headline.x}" y="${headline.y}" width="${headline.width}" height="${headline.height}" fill="#fff"/>
+    <text x="${headline.x + 10}" y="${headline.y + headline.height * 0.8}" font-size="${headline.height * 0.8}" fill="#111">SALE 25%</text>
+  </svg>`;
+  return sharp(Buffer.from(svg)).jpeg({ quality: 90 }).toBuffer();
+}
+
+describe('smart crop', () => {
+  const inside = (
+    win: { left: number; top: number; width: number; height: number },
+    b: { x: number; y: number; width: number; height: number },
+  ) =>
+    b.x >= win.left &&
+    b.y >= win.top &&
+    b.x + b.width <= win.left + win.width &&
+    b.y + b.height <= win.top + win.height;
+
+  it('keeps the face and the headline inside the frame on generated cases, and says so', async () => {
+    const specs = await loadSpecs();
+    let cases = 0;
+    let both = 0;
+    // Landscape masters into portrait and square slots, and a portrait master into a wide banner.
+    const layouts = [
+      {
+        w: 3000,
+        h: 2000,
+        face: { cx: 2500, cy: 900, r: 220 },
+        head: { x: 1900, y: 1500, width: 900, height: 160 },
+      },
+      {
+        w: 3000,
+        h: 2000,
+        face: { cx: 400, cy: 700, r: 200 },
+        head: { x: 150, y: 1300, width: 800, height: 150 },
+      },
+      {
+        w: 3000,
+        h: 2000,
+        face: { cx: 1700, cy: 800, r: 180 },
+        head: { x: 1200, y: 150, width: 1000, height: 170 },
+      },
+      {
+        w: 1600,
+        h: 2400,
+        face: { cx: 800, cy: 1900, r: 150 },
+        head: { x: 300, y: 1550, width: 1000, height: 140 },
+      },
+    ];
+    for (const L of layouts) {
+      const src = await creative(L.w, L.h, L.face, L.head);
+      const faceBox = {
+        x: L.face.cx - L.face.r,
+        y: L.face.cy - L.face.r,
+        width: 2 * L.face.r,
+        height: 2 * L.face.r,
+      };
+      const keep = [
+        {
+          kind: 'face' as const,
+          x: faceBox.x / L.w,
+          y: faceBox.y / L.h,
+          width: faceBox.width / L.w,
+          height: faceBox.height / L.h,
+        },
+        {
+          kind: 'headline' as const,
+          x: L.head.x / L.w,
+          y: L.head.y / L.h,
+          width: L.head.width / L.w,
+          height: L.head.height / L.h,
+        },
+      ];
+      const targets =
+        L.w > L.h
+          ? ['instagram-story', 'instagram-feed', 'display-skyscraper']
+          : ['facebook-link', 'web-hero'];
+      for (const id of targets) {
+        const spec = specs.get(id);
+        const out = await render(src, spec, { fit: 'smart-crop', keep }, limits);
+        expect([out.width, out.height]).toEqual([spec.width, spec.height]);
+        const win = out.window!;
+        expect(inside(win, faceBox), `${id}: face in ${JSON.stringify(win)}`).toBe(true);
+        // Both fit when the span from the face to the headline is no wider than the window.
+        const horizontal = win.width < L.w;
+        const from = Math.min(horizontal ? faceBox.x : faceBox.y, horizontal ? L.head.x : L.head.y);
+        const to = Math.max(
+          horizontal ? faceBox.x + faceBox.width : faceBox.y + faceBox.height,
+          horizontal ? L.head.x + L.head.width : L.head.y + L.head.height,
+        );
+        if (to - from <= (horizontal ? win.width : win.height)) {
+          expect(inside(win, L.head), `${id}: headline in ${JSON.stringify(win)}`).toBe(true);
+          expect(out.explanation).toMatch(/^kept the face and the headline; (cut \d+%|no cut)/);
+          both++;
+        } else {
+          expect(out.explanation).toMatch(/^kept the face, could not keep the headline; cut/);
+        }
+        // The pixels agree: the face's skin tone is in the output, where the window puts it.
+        const fx = Math.round(((L.face.cx - win.left) / win.width) * spec.width);
+        const fy = Math.round(((L.face.cy + L.face.r / 2 - win.top) / win.height) * spec.height);
+        const { data } = await sharp(out.data)
+          .extract({
+            left: Math.min(fx, spec.width - 1),
+            top: Math.min(fy, spec.height - 1),
+            width: 1,
+            height: 1,
+          })
+          .raw()
+          .toBuffer({ resolveWithObject: true });
+        expect(
+          Math.abs(data[0]! - 0xe8) + Math.abs(data[1]! - 0xb0),
+          `${id}: skin at the face`,
+        ).toBeLessThan(40);
+        cases++;
+      }
+    }
+    expect(cases).toBe(11);
+    expect(both).toBeGreaterThanOrEqual(8);
+  }, 60_000);
+
+  it('keeps the face first when face and headline cannot both fit, and names what it lost', async () => {
+    const src = await creative(
+      3000,
+      1000,
+      { cx: 300, cy: 500, r: 200 },
+      { x: 2300, y: 400, width: 600, height: 150 },
+    );
+    const keep = [
+      {
+        kind: 'face' as const,
+        x: 100 / 3000,
+        y: 300 / 1000,
+        width: 400 / 3000,
+        height: 400 / 1000,
+      },
+      { kind: 'headline' as const, x: 2300 / 3000, y: 0.4, width: 600 / 3000, height: 0.15 },
+    ];
+    const out = await render(src, (await loadSpecs()).get('instagram-story'), { keep }, limits);
+    expect(out.window!.left).toBeLessThanOrEqual(100);
+    expect(out.window!.left + out.window!.width).toBeGreaterThanOrEqual(500);
+    expect(out.explanation).toMatch(
+      /^kept the face, could not keep the headline; cut \d+% on the left, \d+% on the right/,
+    );
+  });
+
+  it('puts a manual focal point before everything else', async () => {
+    const src = await creative(
+      3000,
+      2000,
+      { cx: 2500, cy: 900, r: 200 },
+      { x: 100, y: 100, width: 600, height: 150 },
+    );
+    const out = await render(
+      src,
+      (await loadSpecs()).get('instagram-story'),
+      {
+        focal: { x: 0, y: 0.5 },
+        keep: [{ kind: 'face', x: 0.77, y: 0.35, width: 0.14, height: 0.2 }],
+      },
+      limits,
+    );
+    expect(out.window!.left).toBe(0);
+    expect(out.explanation).toMatch(/^kept the focal point; cut \d+% on the right/);
+  });
+});

@@ -15,6 +15,21 @@ import { type ChannelSpec, OutputFormat } from './specs.ts';
 export const Fit = z.enum(['crop', 'smart-crop', 'contain', 'blur-fill', 'extend']);
 export type Fit = z.infer<typeof Fit>;
 
+const unit = z.number().min(0).max(1);
+/**
+ * Something in the source a crop should keep: a face or person (kept first), a text line (the
+ * headline is the tallest) or the logo. As fractions of the source's width and height, so the
+ * recipe says the same thing however the source is decoded.
+ */
+export const Region = z.object({
+  kind: z.enum(['face', 'person', 'headline', 'text', 'logo']),
+  x: unit,
+  y: unit,
+  width: unit,
+  height: unit,
+});
+export type Region = z.infer<typeof Region>;
+
 /** What identifies a rendition: the same recipe gives the same output, so it is made once. */
 export const Recipe = z.object({
   /** The source version's blob (its content hash). */
@@ -23,6 +38,8 @@ export const Recipe = z.object({
   fit: Fit.default('smart-crop'),
   /** Where the picture's subject is, 0..1 from the left and the top; it stays in the frame. */
   focal: z.object({ x: z.number().min(0).max(1), y: z.number().min(0).max(1) }).optional(),
+  /** What smart-crop keeps inside the frame when it fits (from the asset's faces, OCR and logo). */
+  keep: z.array(Region).max(40).default([]),
   format: OutputFormat.default('jpeg'),
   /** Start of the quality search (JPEG, WebP). */
   quality: z.number().int().min(30).max(100).default(86),
@@ -46,30 +63,130 @@ export interface Rendered {
   bytes: number;
   /** The quality the search settled on (JPEG, WebP), or null (PNG). */
   quality: number | null;
-  /** How the picture was fitted ("cropped 12% on the left, kept the focal point"). */
+  /** How the picture was fitted ("kept the face and the headline; cut 12% on the left"). */
   explanation: string;
+  /** The window of the source a crop kept, in pixels of the (upright) source. */
+  window?: Window;
 }
+
+type Window = { left: number; top: number; width: number; height: number };
 
 const pct = (n: number) => `${Math.round(n * 100)}%`;
 
-/** The window of the source, at the target's aspect, that keeps `focal` as central as it can. */
+/** The largest window of a w×h source at the target's aspect. */
+function windowSize(w: number, h: number, tw: number, th: number) {
+  const target = tw / th;
+  let cw = w;
+  let ch = Math.round(w / target);
+  if (ch > h) {
+    ch = h;
+    cw = Math.min(w, Math.round(h * target));
+  }
+  return { cw, ch };
+}
+
+/** The window, at the target's aspect, that keeps `focal` as central as it can. */
 function cropWindow(
   w: number,
   h: number,
   tw: number,
   th: number,
   focal: { x: number; y: number },
-): { left: number; top: number; width: number; height: number } {
-  const target = tw / th;
-  let cw = w;
-  let ch = Math.round(w / target);
-  if (ch > h) {
-    ch = h;
-    cw = Math.round(h * target);
-  }
+): Window {
+  const { cw, ch } = windowSize(w, h, tw, th);
   const left = Math.min(Math.max(0, Math.round(focal.x * w - cw / 2)), w - cw);
   const top = Math.min(Math.max(0, Math.round(focal.y * h - ch / 2)), h - ch);
   return { left, top, width: cw, height: ch };
+}
+
+const KEEP_WEIGHT: Record<Region['kind'], number> = {
+  face: 100,
+  person: 60,
+  headline: 30,
+  logo: 20,
+  text: 5,
+};
+const NOUN: Record<Region['kind'], [string, string]> = {
+  face: ['the face', 'faces'],
+  person: ['the person', 'people'],
+  headline: ['the headline', 'headlines'],
+  logo: ['the logo', 'logos'],
+  text: ['a text line', 'text lines'],
+};
+
+function listWords(parts: string[]): string {
+  return parts.length <= 1
+    ? (parts[0] ?? '')
+    : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+}
+
+function nounsFor(regions: Region[]): string {
+  const by = new Map<Region['kind'], number>();
+  for (const r of regions) by.set(r.kind, (by.get(r.kind) ?? 0) + 1);
+  const order: Region['kind'][] = ['face', 'person', 'headline', 'logo', 'text'];
+  return listWords(
+    order
+      .filter((k) => by.has(k))
+      .map((k) => (by.get(k)! === 1 ? NOUN[k][0] : `${by.get(k)} ${NOUN[k][1]}`)),
+  );
+}
+
+/**
+ * Smart crop's window: the largest one at the target's aspect, slid along the free axis to keep
+ * the most of what matters inside (faces and people first, then the headline, the logo and other
+ * text), as central on the faces (or the picture) as that allows. Null when nothing is given.
+ */
+export function placeWindow(
+  w: number,
+  h: number,
+  tw: number,
+  th: number,
+  regions: readonly Region[],
+): { window: Window; kept: Region[]; lost: Region[] } | null {
+  if (!regions.length) return null;
+  const { cw, ch } = windowSize(w, h, tw, th);
+  const px = regions.map((r) => ({
+    r,
+    x0: r.x * w,
+    y0: r.y * h,
+    x1: (r.x + r.width) * w,
+    y1: (r.y + r.height) * h,
+  }));
+  const horizontal = cw < w;
+  const size = horizontal ? cw : ch;
+  const span = horizontal ? w : h;
+  const lo = (b: (typeof px)[number]) => (horizontal ? b.x0 : b.y0);
+  const hi = (b: (typeof px)[number]) => (horizontal ? b.x1 : b.y1);
+  const people = px.filter((b) => b.r.kind === 'face' || b.r.kind === 'person');
+  const anchor = people.length ? people : px;
+  const centre = (Math.min(...anchor.map(lo)) + Math.max(...anchor.map(hi))) / 2;
+  // Where a box's edge meets the window's edge, and the centred place: the optimum is one of them.
+  const max = span - size;
+  const clampPos = (p: number) => Math.min(Math.max(0, Math.round(p)), max);
+  const candidates = new Set<number>([clampPos(centre - size / 2), 0, max]);
+  for (const b of px) {
+    candidates.add(clampPos(lo(b)));
+    candidates.add(clampPos(hi(b) - size));
+  }
+  let best = { pos: 0, score: -1, dist: Number.POSITIVE_INFINITY };
+  for (const pos of candidates) {
+    let score = 0;
+    for (const b of px)
+      if (lo(b) >= pos - 0.5 && hi(b) <= pos + size + 0.5) score += KEEP_WEIGHT[b.r.kind];
+    const dist = Math.abs(pos + size / 2 - centre);
+    if (score > best.score || (score === best.score && dist < best.dist))
+      best = { pos, score, dist };
+  }
+  const window = horizontal
+    ? { left: best.pos, top: Math.round((h - ch) / 2), width: cw, height: ch }
+    : { left: Math.round((w - cw) / 2), top: best.pos, width: cw, height: ch };
+  const kept: Region[] = [];
+  const lost: Region[] = [];
+  for (const b of px) {
+    const inside = lo(b) >= best.pos - 0.5 && hi(b) <= best.pos + size + 0.5;
+    (inside ? kept : lost).push(b.r);
+  }
+  return { window, kept, lost };
 }
 
 function describeCut(
@@ -124,22 +241,47 @@ export async function render(
 
   let frame: Sharp;
   let how: string;
+  let window: Window | undefined;
   try {
     switch (r.fit) {
       case 'crop': {
-        const win = cropWindow(w, h, tw, th, r.focal ?? { x: 0.5, y: 0.5 });
-        frame = source().extract(win).resize(tw, th);
-        how = `cropped to ${tw}×${th} around ${r.focal ? 'the focal point' : 'the centre'}: ${describeCut(w, h, win)}`;
+        window = cropWindow(w, h, tw, th, r.focal ?? { x: 0.5, y: 0.5 });
+        frame = source().extract(window).resize(tw, th);
+        how = `cropped around ${r.focal ? 'the focal point' : 'the centre'}; ${describeCut(w, h, window)}`;
         break;
       }
       case 'smart-crop': {
+        const placed = r.focal ? null : placeWindow(w, h, tw, th, r.keep);
         if (r.focal) {
-          const win = cropWindow(w, h, tw, th, r.focal);
-          frame = source().extract(win).resize(tw, th);
-          how = `cropped to ${tw}×${th}, keeping the focal point: ${describeCut(w, h, win)}`;
+          window = cropWindow(w, h, tw, th, r.focal);
+          frame = source().extract(window).resize(tw, th);
+          how = `kept the focal point; ${describeCut(w, h, window)}`;
+        } else if (placed) {
+          window = placed.window;
+          frame = source().extract(window).resize(tw, th);
+          const kept = placed.kept.length ? `kept ${nounsFor(placed.kept)}` : '';
+          const lost = placed.lost.length ? `could not keep ${nounsFor(placed.lost)}` : '';
+          how = `${[kept, lost].filter(Boolean).join(', ')}; ${describeCut(w, h, window)}`;
         } else {
-          frame = source().resize(tw, th, { fit: 'cover', position: sharp.strategy.attention });
-          how = `cropped to ${tw}×${th} on the most salient region (sharp's attention strategy)`;
+          const out = await source()
+            .resize(tw, th, { fit: 'cover', position: sharp.strategy.attention })
+            .raw()
+            .toBuffer({ resolveWithObject: true });
+          frame = sharp(out.data, { raw: out.info });
+          // sharp reports where it cropped, in pixels of the resized picture.
+          const scale = Math.max(tw / w, th / h);
+          const left = Math.round(-(out.info.cropOffsetLeft ?? 0) / scale);
+          const top = Math.round(-(out.info.cropOffsetTop ?? 0) / scale);
+          const { cw, ch } = windowSize(w, h, tw, th);
+          window = {
+            left: Math.min(Math.max(0, left), w - cw),
+            top: Math.min(Math.max(0, top), h - ch),
+            width: cw,
+            height: ch,
+          };
+          // Raw pixels carry no metadata: a recipe that keeps it crops the source at that window.
+          if (r.metadata === 'keep') frame = source().extract(window).resize(tw, th);
+          how = `nothing marked to keep, so the most salient region (sharp's attention strategy); ${describeCut(w, h, window)}`;
         }
         break;
       }
@@ -218,6 +360,7 @@ export async function render(
     format: r.format,
     bytes: out.data.length,
     quality: out.quality,
+    window,
     explanation: `${how}; ${r.format}${out.quality === null ? '' : ` at quality ${out.quality}`}, ${Math.round(out.data.length / 1024)} KB of ${Math.round(limit / 1024)} KB allowed`,
   };
 }
