@@ -275,6 +275,11 @@ export function matchKnownCampaign(
       `\\b(?:for|in|from|of|during|over)\\s+(?:the\\s+|our\\s+|this\\s+|last\\s+)?(${stem}s?)(?=$|[^a-z0-9-])`,
     ).exec(lower);
     if (m) return { slug: slugs[0]!, mention: m[1]! };
+    // "the spring hero", "our holiday banners": the word before what the campaign made.
+    const made = new RegExp(
+      `\\b(?:the|our|this|these|all)\\s+(${stem}s?)\\s+(?:hero(?:es)?|masters?|key visuals?|creatives?|banners?|images?|visuals?|ads?|posters?|assets?)\\b`,
+    ).exec(lower);
+    if (made) return { slug: slugs[0]!, mention: made[1]! };
   }
   return undefined;
 }

@@ -50,6 +50,7 @@ export async function run(argv: string[]): Promise<number> {
     redisUrl: config.renditions.redisUrl,
     prefix: config.renditions.queuePrefix,
     concurrency,
+    lockMs: config.renditions.lockMs,
   });
   worker.on('failed', (job, err) =>
     log.warn({ jobId: job?.id, err: err.message }, 'rendition failed'),

@@ -109,6 +109,10 @@ export const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, _ and -')
     .default('curator'),
+  /** request-renditions asks a person first when one request makes more files than this. */
+  RENDITIONS_APPROVAL_ABOVE: z.coerce.number().int().min(0).max(100_000).default(20),
+  /** A worker's job lock (ms): a job whose worker died is taken by another once it lapses. */
+  RENDITION_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   /** Channel specs of your own (JSON array), added to the shipped ones; validated at start-up. */
   RENDITION_SPECS_FILE: z.string().min(1).optional(),
   /** Slack: the app's signing secret and bot token turn on HTTP mode at /slack/events. */
@@ -177,7 +181,13 @@ export interface Config {
     sessionTtlMs: number;
   };
   enrichOnStart: boolean;
-  renditions: { redisUrl?: string; specsFile?: string; queuePrefix: string };
+  renditions: {
+    redisUrl?: string;
+    specsFile?: string;
+    queuePrefix: string;
+    approvalAbove: number;
+    lockMs: number;
+  };
   slack: {
     signingSecret?: string;
     botToken?: string;
@@ -269,6 +279,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     renditions: {
       redisUrl: e.REDIS_URL,
       queuePrefix: e.QUEUE_PREFIX,
+      approvalAbove: e.RENDITIONS_APPROVAL_ABOVE,
+      lockMs: e.RENDITION_LOCK_MS,
       specsFile: e.RENDITION_SPECS_FILE ? path.resolve(e.RENDITION_SPECS_FILE) : undefined,
     },
     slack: {

@@ -4,6 +4,9 @@ import type { Surreal } from 'surrealdb';
 import { Approvals } from '../agent/approvals.ts';
 import { BulkChanges } from '../assets/bulk-change.ts';
 import { NameResolver } from '../assets/resolve.ts';
+import { ingestBuffer } from '../ingest/ingest.ts';
+import { createRenditionQueue } from '../renditions/queue.ts';
+import { RenditionService } from '../renditions/service.ts';
 import { loadSpecs, type SpecCatalog } from '../renditions/specs.ts';
 import { ClipSpace } from '../search/clip-space.ts';
 import { TextIndex } from '../search/text-index.ts';
@@ -83,6 +86,8 @@ export interface Services {
   notices: Notices;
   /** The channel specs: the one source of channel sizes, safe zones and byte limits. */
   specs: SpecCatalog;
+  /** Renditions: recipes, the queue (BullMQ with REDIS_URL, else in-process) and their records. */
+  renditions: RenditionService;
 }
 
 export interface Deps extends Services {
@@ -142,11 +147,14 @@ export async function createDeps(
     pollMs: /^(wss?|https?):\/\//.test(url) ? 0 : 1_000,
     log,
   });
+  const blobs = opts.blobs ?? new FsBlobStore(config.blobDir);
+  const specs = await loadSpecs(config.renditions.specsFile);
+  const graph = new GraphRepository(db);
   const deps = {
     config,
     log,
     db,
-    blobs: opts.blobs ?? new FsBlobStore(config.blobDir),
+    blobs,
     urls: createFileUrls(config),
     assets,
     bulk: new BulkChanges(db, listing),
@@ -156,7 +164,7 @@ export async function createDeps(
       markets: () => catalog.markets(),
     }),
     catalog,
-    graph: new GraphRepository(db),
+    graph,
     performance: new PerformanceRepository(db),
     proposals: new ProposalsRepository(db),
     audit: new AuditRepository(db),
@@ -166,7 +174,7 @@ export async function createDeps(
     slackEvents: new SlackEventsRepository(db),
     uploads: new UploadsRepository(db),
     notices: new Notices(log),
-    specs: await loadSpecs(config.renditions.specsFile),
+    specs,
     approvals: new ApprovalsRepository(db),
     embeddings,
     vectors,
@@ -174,6 +182,9 @@ export async function createDeps(
     text: new TextIndex(assets, { pollMs: /^(wss?|https?):\/\//.test(url) ? 0 : 1_000 }),
     tools: opts.tools ?? productCatalog,
     close: async () => {
+      await deps.renditions
+        .close()
+        .catch((err) => log.warn({ err }, 'rendition queue did not close cleanly'));
       await listing
         .close()
         .catch((err) => log.warn({ err }, 'listing index did not close cleanly'));
@@ -181,7 +192,22 @@ export async function createDeps(
       await clip.close().catch((err) => log.warn({ err }, 'CLIP index did not close cleanly'));
       await db.close();
     },
-  } as Omit<Deps, 'approvalGate'> as Deps;
+  } as Omit<Deps, 'approvalGate' | 'renditions'> as Deps;
+  deps.renditions = new RenditionService({
+    assets,
+    blobs,
+    graph,
+    specs,
+    log,
+    queue: createRenditionQueue({
+      blobs,
+      specs,
+      limits: { maxPixels: config.limits.maxPixels },
+      redisUrl: config.renditions.redisUrl,
+      prefix: config.renditions.queuePrefix,
+    }),
+    ingest: (data, o) => ingestBuffer(deps, data, o),
+  });
   deps.approvalGate = new Approvals(deps, { tools: deps.tools });
   return deps;
 }

@@ -55,6 +55,8 @@ export const EvalCase = z
     /** The turn ends with at least one pending action (true) or none (false). */
     expectPending: z.boolean().optional(),
     notes: z.string().optional(),
+    /** The case adds to the library (a rendition): it runs on a library of its own. */
+    isolated: z.boolean().default(false),
   })
   .strict();
 export type EvalCase = z.infer<typeof EvalCase>;

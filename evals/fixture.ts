@@ -1,7 +1,9 @@
 // The library the evals run against: three campaigns, six channels and 22 assets with lineage and
-// placements, seeded straight through the repositories (fake blob keys; no file is ever read).
+// placements, seeded straight through the repositories. Masters get a real picture in their colours
+// (renditions are made from it); the rest carry fake blob keys, and no file of theirs is read.
 // Ids are derived from each asset's key, so cases can name assets as {{key}} and stay stable.
 import { createHash } from 'node:crypto';
+import sharp from 'sharp';
 import type { Deps } from '../core/deps.ts';
 import type {
   AssetKind,
@@ -533,15 +535,16 @@ export async function seedLibrary(deps: Deps): Promise<SeededLibrary> {
   for (const a of ASSETS) {
     const id = fixtureId(a.key);
     ids[a.key] = id;
+    const picture = a.kind === 'master' || !a.kind ? await masterPicture(deps, a) : undefined;
     await deps.assets.create(
       {
-        contentHash: createHash('sha256').update(a.key).digest('hex'),
+        contentHash: picture ?? createHash('sha256').update(a.key).digest('hex'),
         originalName: `${a.key}.jpg`,
         mime: 'image/jpeg',
         width: a.width,
         height: a.height,
         bytes: a.width * a.height,
-        blobKey: `evals/${a.key}.jpg`,
+        blobKey: picture ?? `evals/${a.key}.jpg`,
         title: a.title,
         description: a.description ?? '',
         keywords: a.keywords ?? [],
@@ -580,6 +583,28 @@ export async function seedLibrary(deps: Deps): Promise<SeededLibrary> {
   }
   await deps.performance.upsertDaily(performanceRows());
   return { ids };
+}
+
+/** A master's picture: its main colour with a block of its second, at its size; the blob key. */
+async function masterPicture(deps: Deps, a: FixtureAsset): Promise<string> {
+  const [main, second] = a.colours;
+  const block = await sharp({
+    create: {
+      width: Math.round(a.width / 3),
+      height: Math.round(a.height / 3),
+      channels: 3,
+      background: second?.[1] ?? '#ffffff',
+    },
+  })
+    .png()
+    .toBuffer();
+  const data = await sharp({
+    create: { width: a.width, height: a.height, channels: 3, background: main?.[1] ?? '#808080' },
+  })
+    .composite([{ input: block, left: Math.round(a.width / 2), top: Math.round(a.height / 3) }])
+    .jpeg({ quality: 80 })
+    .toBuffer();
+  return (await deps.blobs.put(data)).key;
 }
 
 function orientation(w: number, h: number): Orientation {

@@ -54,7 +54,18 @@ export async function runEvals(opts: RunOptions): Promise<EvalReport> {
     const cases: CaseResult[] = [];
     for (const raw of opts.cases) {
       const c = substitute(raw, ids);
-      const r = await runCase(agent, env.deps, c);
+      let r: CaseResult;
+      if (c.isolated) {
+        // A case that adds to the library (renditions) gets a library of its own.
+        const own = await makeTestDeps(opts.env ?? {});
+        try {
+          await seedLibrary(own.deps);
+          const a = createAgent(own.deps, opts.model ? { model: opts.model } : {});
+          r = await runCase(a, own.deps, c);
+        } finally {
+          await own.cleanup();
+        }
+      } else r = await runCase(agent, env.deps, c);
       cases.push(r);
       opts.onResult?.(r);
     }
@@ -72,11 +83,11 @@ export async function runEvals(opts: RunOptions): Promise<EvalReport> {
 
 export async function runCase(agent: Agent, deps: Deps, c: EvalCase): Promise<CaseResult> {
   const actor = { id: `evals-${c.persona}`, surface: 'test' as const, name: c.persona };
-  const before = await snapshot(deps);
   let conversationId: string | undefined;
   for (const message of c.conversation) {
     conversationId = (await agent.run({ message, conversationId, actor })).conversationId;
   }
+  const before = await snapshot(deps);
   const started = performance.now();
   const turn = await agent.run({ message: c.prompt, conversationId, actor });
   const ms = performance.now() - started;
@@ -88,6 +99,8 @@ export async function runCase(agent: Agent, deps: Deps, c: EvalCase): Promise<Ca
       if (!isDeepStrictEqual(was, now))
         why.push(`library changed: asset ${id} ${JSON.stringify(was)} → ${JSON.stringify(now)}`);
     }
+    for (const id of after.keys())
+      if (!before.has(id)) why.push(`library changed: asset ${id} was added`);
   }
   return {
     id: c.id,

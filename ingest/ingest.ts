@@ -3,7 +3,7 @@
 // The same bytes twice are one asset; every rejection carries a reason a person can act on.
 import { readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
-import type { Deps } from '../core/deps.ts';
+import type { Deps, Services } from '../core/deps.ts';
 import { AppError, isAppError } from '../core/errors.ts';
 import { sleep } from '../core/util.ts';
 import { sha256 } from '../store/blob-store.ts';
@@ -74,7 +74,11 @@ function derivedTags(a: ImageAnalysis, extra: Tag[] = []): Tag[] {
   return [...tags.values()];
 }
 
-async function asDuplicate(deps: Deps, asset: Asset, campaign?: string): Promise<IngestOutcome> {
+async function asDuplicate(
+  deps: Services,
+  asset: Asset,
+  campaign?: string,
+): Promise<IngestOutcome> {
   if (campaign && !asset.campaigns.includes(campaign)) {
     await retrying(() => deps.assets.addToCampaign(asset.id, campaign));
     return { status: 'duplicate', asset: await deps.assets.get(asset.id) };
@@ -102,7 +106,7 @@ async function retrying<T>(fn: () => Promise<T>): Promise<T> {
  * Creates the record. Losing a race on the same bytes surfaces either as the unique index (conflict)
  * or as a transaction conflict; both end with the winner's asset reported as a duplicate.
  */
-async function createRecord(deps: Deps, input: NewAsset): Promise<IngestOutcome> {
+async function createRecord(deps: Services, input: NewAsset): Promise<IngestOutcome> {
   for (let attempt = 0; ; attempt++) {
     try {
       return { status: 'ingested', asset: await deps.assets.create(input) };
@@ -121,7 +125,7 @@ async function createRecord(deps: Deps, input: NewAsset): Promise<IngestOutcome>
  * The builtin embedding goes beside the asset. It is derived data: if the store refuses it, the
  * asset stays ingested and `curator enrich` computes it later.
  */
-async function storeEmbedding(deps: Deps, id: string, version: number, vector: Float32Array) {
+async function storeEmbedding(deps: Services, id: string, version: number, vector: Float32Array) {
   const row = {
     assetId: id,
     provider: BUILTIN_PROVIDER,
@@ -138,7 +142,7 @@ async function storeEmbedding(deps: Deps, id: string, version: number, vector: F
 }
 
 export async function ingestBuffer(
-  deps: Deps,
+  deps: Services,
   data: Buffer,
   opts: IngestItemOptions,
 ): Promise<IngestOutcome> {

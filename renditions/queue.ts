@@ -25,6 +25,9 @@ export const RenditionOutput = z.object({
   format: z.string(),
   quality: z.number().nullable(),
   explanation: z.string(),
+  window: z
+    .object({ left: z.number(), top: z.number(), width: z.number(), height: z.number() })
+    .optional(),
 });
 export type RenditionOutput = z.infer<typeof RenditionOutput>;
 
@@ -34,9 +37,25 @@ export interface ProcessorDeps {
   limits: { maxPixels: number };
 }
 
+/** Where a job stands, as `rendition-status` reports it. */
+export interface JobState {
+  state: 'queued' | 'running' | 'done' | 'failed';
+  /** 0..100 while it runs. */
+  progress?: number;
+  output?: RenditionOutput;
+  error?: string;
+  /** Tries so far (a fault retries with backoff). */
+  attempts?: number;
+  /** The job's recipe, when the queue keeps it. */
+  recipe?: Recipe;
+}
+
 /** One job: the recipe in, the output blob and its metadata out. Bad input is unrecoverable. */
 export function renditionProcessor(deps: ProcessorDeps) {
-  return async (data: unknown): Promise<RenditionOutput> => {
+  return async (
+    data: unknown,
+    progress: (pct: number) => unknown = () => {},
+  ): Promise<RenditionOutput> => {
     const parsed = Recipe.safeParse(data);
     if (!parsed.success) throw new UnrecoverableError(`not a recipe: ${parsed.error.message}`);
     const recipe = parsed.data;
@@ -49,8 +68,11 @@ export function renditionProcessor(deps: ProcessorDeps) {
         );
       }
       const source = await deps.blobs.get(recipe.source);
+      await progress(10);
       const out = await render(source, spec, recipe, deps.limits);
+      await progress(90);
       const blob = await deps.blobs.put(out.data);
+      await progress(100);
       return {
         hash: recipeHash(recipe),
         blobKey: blob.key,
@@ -60,6 +82,7 @@ export function renditionProcessor(deps: ProcessorDeps) {
         format: out.format,
         quality: out.quality,
         explanation: out.explanation,
+        window: out.window,
       };
     } catch (e) {
       // Input that is wrong stays wrong: no retry. Anything else (a disk, a lost blob read) may pass.
@@ -85,6 +108,8 @@ export interface RenditionQueue {
   readonly mode: 'bullmq' | 'in-process';
   /** Adds the job (idempotent by recipe hash) and resolves with its output. */
   run(recipe: z.input<typeof Recipe>, opts?: { timeoutMs?: number }): Promise<RenditionOutput>;
+  /** Where the job of this recipe hash stands, or null when the queue holds no such job. */
+  state(hash: string): Promise<JobState | null>;
   close(): Promise<void>;
 }
 
@@ -136,6 +161,29 @@ class BullQueue implements RenditionQueue {
     }
   }
 
+  async state(hash: string): Promise<JobState | null> {
+    const job = await this.queue.getJob(hash);
+    if (!job) return null;
+    const s = await job.getState();
+    const attempts = job.attemptsMade;
+    if (s === 'completed') {
+      const out = RenditionOutput.safeParse(job.returnvalue);
+      const recipe = Recipe.safeParse(job.data);
+      return out.success
+        ? { state: 'done', output: out.data, attempts, recipe: recipe.data }
+        : { state: 'failed', error: 'the worker returned no output', attempts };
+    }
+    if (s === 'failed') return { state: 'failed', error: job.failedReason, attempts };
+    if (s === 'active') {
+      return {
+        state: 'running',
+        progress: typeof job.progress === 'number' ? job.progress : undefined,
+        attempts,
+      };
+    }
+    return { state: 'queued', attempts, ...(job.failedReason ? { error: job.failedReason } : {}) };
+  }
+
   async close() {
     await this.events.close();
     await this.queue.close();
@@ -145,13 +193,23 @@ class BullQueue implements RenditionQueue {
 
 /** A worker on the CPU lane: `curator worker --lane cpu` runs one. */
 export function startRenditionWorker(
-  opts: ProcessorDeps & { redisUrl: string; prefix?: string; concurrency?: number },
+  opts: ProcessorDeps & {
+    redisUrl: string;
+    prefix?: string;
+    concurrency?: number;
+    /** How long a job's lock lasts without renewal: a killed worker's job is retaken after it. */
+    lockMs?: number;
+  },
 ): Worker {
   const processor = renditionProcessor(opts);
-  return new Worker(LANES.cpu, async (job) => processor(job.data), {
+  const lockDuration = opts.lockMs ?? 30_000;
+  return new Worker(LANES.cpu, async (job) => processor(job.data, (p) => job.updateProgress(p)), {
     connection: new Redis(opts.redisUrl, { maxRetriesPerRequest: null }),
     prefix: opts.prefix ?? 'curator',
     concurrency: opts.concurrency ?? 2,
+    lockDuration,
+    // Stalled jobs (their worker died) go back to the queue once their lock has lapsed.
+    stalledInterval: Math.max(500, Math.round(lockDuration / 2)),
   });
 }
 
@@ -161,6 +219,8 @@ class InProcessQueue implements RenditionQueue {
   private readonly processor: ReturnType<typeof renditionProcessor>;
   private readonly running = new Map<string, Promise<RenditionOutput>>();
   private readonly done = new Map<string, RenditionOutput>();
+  private readonly failed = new Map<string, string>();
+  private readonly progress = new Map<string, number>();
   private active = 0;
   private readonly waiting: (() => void)[] = [];
 
@@ -178,23 +238,37 @@ class InProcessQueue implements RenditionQueue {
     if (finished) return finished;
     let p = this.running.get(id);
     if (!p) {
-      p = this.slot(() => this.processor(parsed))
+      this.failed.delete(id);
+      p = this.slot(() => this.processor(parsed, (n) => this.progress.set(id, n)))
         .then((out) => {
           // The latest few hundred outputs, so a repeated request is answered without a render.
-          this.done.set(id, out);
-          if (this.done.size > 500) this.done.delete(this.done.keys().next().value!);
+          keepLatest(this.done, id, out);
           return out;
         })
         .catch((e: unknown) => {
+          keepLatest(this.failed, id, (e as Error).message);
           throw new AppError(
             'rejected',
             `rendition ${id.slice(0, 12)} failed: ${(e as Error).message}`,
           );
         })
-        .finally(() => this.running.delete(id));
+        .finally(() => {
+          this.running.delete(id);
+          this.progress.delete(id);
+        });
       this.running.set(id, p);
     }
     return p;
+  }
+
+  async state(hash: string): Promise<JobState | null> {
+    const out = this.done.get(hash);
+    if (out) return { state: 'done', output: out };
+    const error = this.failed.get(hash);
+    if (error !== undefined) return { state: 'failed', error };
+    if (!this.running.has(hash)) return null;
+    const progress = this.progress.get(hash);
+    return progress === undefined ? { state: 'queued' } : { state: 'running', progress };
   }
 
   private async slot<T>(fn: () => Promise<T>): Promise<T> {
@@ -211,4 +285,9 @@ class InProcessQueue implements RenditionQueue {
   async close() {
     await Promise.allSettled(this.running.values());
   }
+}
+
+function keepLatest<V>(m: Map<string, V>, k: string, v: V, max = 500) {
+  m.set(k, v);
+  if (m.size > max) m.delete(m.keys().next().value!);
 }

@@ -176,6 +176,46 @@ export class SpecCatalog {
   all(): ChannelSpec[] {
     return [...this.byId.values()];
   }
+  /**
+   * The specs some words mean: a spec id, a network ("programmatic": every display size), a
+   * phrase people use ("instagram stories", "the google display network", "the web homepage"), or
+   * the words of a spec's id or name. Unknown words are an error that names the known specs.
+   */
+  resolve(phrases: readonly string[]): ChannelSpec[] {
+    const out = new Map<string, ChannelSpec>();
+    const unknown: string[] = [];
+    for (const raw of phrases) {
+      const p = raw.trim().toLowerCase();
+      if (!p) continue;
+      const exact = this.byId.get(p);
+      if (exact) {
+        out.set(exact.id, exact);
+        continue;
+      }
+      const named = specsSaid(p).flatMap((id) =>
+        this.byId.has(id) ? [this.byId.get(id)!] : this.all().filter((s) => s.network === id),
+      );
+      const network = this.all().filter((s) => s.network === p);
+      const words = p.split(/[\s-]+/).filter((w) => w && !FILLER.has(w));
+      const byWords = words.length
+        ? this.all().filter((s) => {
+            const text = `${s.id} ${s.name}`.toLowerCase();
+            return words.every((w) => text.includes(w.replace(/(?:ies|s)$/, '')));
+          })
+        : [];
+      const hit = named.length ? named : network.length ? network : byWords;
+      if (!hit.length) unknown.push(raw);
+      for (const s of hit) out.set(s.id, s);
+    }
+    if (unknown.length) {
+      throw new AppError(
+        'not_found',
+        `no channel spec for ${unknown.map((u) => JSON.stringify(u.slice(0, 60))).join(', ')}; known: ${[...this.byId.keys()].join(', ')} (or a network: ${[...new Set(this.all().map((s) => s.network))].join(', ')})`,
+      );
+    }
+    return [...out.values()];
+  }
+
   get(id: string): ChannelSpec {
     const s = this.byId.get(id);
     if (!s) {
@@ -214,4 +254,81 @@ export async function loadSpecs(file?: string): Promise<SpecCatalog> {
   const merged = new Map(shipped.map((s) => [s.id, s]));
   for (const s of own) merged.set(s.id, s);
   return new SpecCatalog([...merged.values()]);
+}
+
+const FILLER = new Set([
+  'a',
+  'an',
+  'the',
+  'our',
+  'for',
+  'on',
+  'spec',
+  'specs',
+  'size',
+  'sizes',
+  'format',
+  'formats',
+  'ad',
+  'ads',
+  'and',
+]);
+
+/** How people name the shipped channels: a phrase, and the spec ids or network it means. */
+const PHRASES: readonly [RegExp, string[]][] = [
+  [
+    /\b(?:instagram|insta|ig)\s+(?:stor(?:y|ies)|reels?)\b|\b(?:stor(?:y|ies)|reels?)\b/,
+    ['instagram-story'],
+  ],
+  [
+    /\b(?:instagram|insta|ig)\s+portrait\b|\bportrait (?:instagram|insta|ig)? ?(?:feed|post)s?\b/,
+    ['instagram-feed-portrait'],
+  ],
+  [
+    /\b(?:instagram|insta|ig)(?:\s+(?:feed|posts?|square|grid))?\b(?!\s+(?:stor|reel|portrait))/,
+    ['instagram-feed'],
+  ],
+  [/\bfacebook(?:\s+(?:link|feed|ads?|posts?))?\b|\bfb\b/, ['facebook-link']],
+  [/\blinked ?in\b/, ['linkedin-post']],
+  [/\btwitter\b|\bx(?:\.com| posts?| feed)\b|\bon x\b/, ['x-post']],
+  [/\b(?:medium rectangles?|mrecs?|300 ?[x×] ?250)\b/, ['display-mrec']],
+  [/\b(?:leaderboards?|728 ?[x×] ?90)\b/, ['display-leaderboard']],
+  [/\b(?:skyscrapers?|160 ?[x×] ?600)\b/, ['display-skyscraper']],
+  [/\b(?:mobile banners?|320 ?[x×] ?50)\b/, ['display-mobile-banner']],
+  [
+    /\b(?:google display(?: network)?|gdn|display (?:network|ads?|banners?|sizes?)|programmatic|display)\b/,
+    ['programmatic'],
+  ],
+  [/\b(?:2k|2560|retina) (?:web )?hero\b|\bweb ?hero[ -]2k\b/, ['web-hero-2k']],
+  [
+    /\b(?:web ?(?:site)? ?home ?page|home ?page|web ?site hero|website|web ?hero|landing pages?|the web|web)\b/,
+    ['web-hero'],
+  ],
+  [/\b(?:e-?mail(?: header)?s?|newsletters?)\b/, ['email-header']],
+];
+
+/** The shipped spec ids (or a network) each channel phrase in `lower` names, in order said. */
+export function specsSaid(lower: string): string[] {
+  return specPhrases(lower).map((p) => p.value);
+}
+
+/** Each channel phrase said, where, and what it means; longer phrases win where they overlap. */
+export function specPhrases(lower: string): { start: number; end: number; value: string }[] {
+  const found: { start: number; end: number; value: string }[] = [];
+  const ids = new Set(SHIPPED_SPECS.map((s) => s.id));
+  for (const m of lower.matchAll(/\b[a-z0-9]+(?:-[a-z0-9]+)+\b/g)) {
+    if (ids.has(m[0])) found.push({ start: m.index, end: m.index + m[0].length, value: m[0] });
+  }
+  for (const [re, ids] of PHRASES) {
+    for (const m of lower.matchAll(new RegExp(re.source, 'g'))) {
+      const start = m.index;
+      const end = start + m[0].length;
+      if (found.some((f) => start < f.end && f.start < end)) continue;
+      for (const value of ids) found.push({ start, end, value });
+    }
+  }
+  const seen = new Set<string>();
+  return found
+    .sort((a, b) => a.start - b.start)
+    .filter((f) => !seen.has(f.value) && seen.add(f.value));
 }

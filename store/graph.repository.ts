@@ -32,6 +32,45 @@ export class GraphRepository {
     );
   }
 
+  /** The rendition a recipe made, by the recipe's hash: child, parent and what the edge carries. */
+  async byRecipeHash(
+    hashes: readonly string[],
+  ): Promise<Map<string, { child: string; parent: string; data: Record<string, unknown> }>> {
+    const out = new Map<string, { child: string; parent: string; data: Record<string, unknown> }>();
+    if (!hashes.length) return out;
+    const [rows] = await this.db.query<[unknown[]]>(
+      'SELECT * FROM derived_from WHERE recipe_hash IN $hashes',
+      { hashes: [...new Set(hashes)] },
+    );
+    for (const raw of rows) {
+      const r = EdgeRow.extend({ recipe_hash: z.string() }).passthrough().parse(raw);
+      const { in: child, out: parent, id: _id, ...data } = r as typeof r & { id?: unknown };
+      out.set(r.recipe_hash, { child, parent, data });
+    }
+    return out;
+  }
+
+  /** The renditions the engine made of an asset (derived_from edges with a recipe), newest first. */
+  async renditionsOf(
+    parent: string,
+  ): Promise<{ child: string; hash: string; data: Record<string, unknown> }[]> {
+    const [rows] = await this.db.query<[unknown[]]>(
+      'SELECT * FROM derived_from WHERE out = $p AND recipe_hash != NONE',
+      { p: rid('asset', parent) },
+    );
+    return rows.map((raw) => {
+      const r = EdgeRow.extend({ recipe_hash: z.string() }).passthrough().parse(raw);
+      const {
+        in: child,
+        out: _o,
+        id: _id,
+        recipe_hash,
+        ...data
+      } = r as typeof r & { id?: unknown };
+      return { child, hash: recipe_hash, data: { ...data, recipe_hash } };
+    });
+  }
+
   async edges(): Promise<{ edge: AssetEdge; child: string; parent: string }[]> {
     const out: { edge: AssetEdge; child: string; parent: string }[] = [];
     for (const edge of ['derived_from', 'localized_from', 'variant_of'] as const) {

@@ -50,6 +50,7 @@ export const getAsset = defineTool({
     { say: 'what is {id}' },
     { say: 'check {id}' },
     { say: '{id} and all its renditions' },
+    { say: 'show {id} with every rendition made from it' },
     { say: 'children of {id}' },
     { say: 'where did {id} come from' },
     { say: 'parent of {id}' },

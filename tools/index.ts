@@ -12,6 +12,8 @@ import { getAsset } from './get-asset.ts';
 import { listAssets } from './list-assets.ts';
 import { listChannelSpecs } from './list-channel-specs.ts';
 import { recommendBudget } from './recommend-budget.ts';
+import { renditionStatus } from './rendition-status.ts';
+import { requestRenditions } from './request-renditions.ts';
 import { searchAssets } from './search-assets.ts';
 import { setAssetStatus } from './set-asset-status.ts';
 import { topPerformers } from './top-performers.ts';
@@ -35,6 +37,8 @@ export const catalog: readonly AnyTool[] = [
   assetHistory,
   undoAction,
   listChannelSpecs,
+  requestRenditions,
+  renditionStatus,
 ];
 
 export function findTool(name: string): AnyTool | undefined {

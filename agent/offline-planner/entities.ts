@@ -6,6 +6,7 @@
 // `defaultExtractors`, not a change to the planner.
 import * as assets from '../../assets/entities.ts';
 import type { ExtractContext, Extractor, Found } from '../../core/entities.ts';
+import * as renditions from '../../renditions/entities.ts';
 import {
   extractAnaphora,
   extractCount,
@@ -169,6 +170,7 @@ export const defaultExtractors: readonly Extractor[] = [
   date,
   assets.campaign,
   assets.locale,
+  renditions.spec,
   assets.channel,
   assets.colour,
   count,

@@ -11,6 +11,7 @@ export const SAMPLE_ENTITIES: Record<string, string> = {
   id: 'k3j2m9x4p1q8abcd',
   campaign: 'Spring Launch',
   channel: 'instagram-story',
+  spec: 'Instagram stories',
   count: '5',
   colour: 'blue',
   locale: 'German',

@@ -447,8 +447,8 @@ const CAPABILITIES: Capability[] = [
     closest: 'archive {id}',
   },
   {
-    verbs: 'upscale|crop|resize|retouch|photoshop|recolou?r|rotate|flip',
-    words: ['upscal', 'crop', 'resiz', 'retouch', 'rotat'],
+    verbs: 'upscale|retouch|photoshop|recolou?r|rotate|flip',
+    words: ['upscal', 'retouch', 'rotat', 'recolo'],
     cannot: 'edit the pixels of an image',
     closest: 'show me asset {id} and its renditions',
   },
