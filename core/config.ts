@@ -111,6 +111,8 @@ export const EnvSchema = z.object({
     .default('curator'),
   /** request-renditions asks a person first when one request makes more files than this. */
   RENDITIONS_APPROVAL_ABOVE: z.coerce.number().int().min(0).max(100_000).default(20),
+  /** true: /r/<asset>/<spec>.<format> (approved assets only) needs no sign-in, for a site's images. */
+  DELIVERY_PUBLIC: z.enum(['true', 'false']).default('false'),
   /** A worker's job lock (ms): a job whose worker died is taken by another once it lapses. */
   RENDITION_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   /** Channel specs of your own (JSON array), added to the shipped ones; validated at start-up. */
@@ -187,6 +189,7 @@ export interface Config {
     queuePrefix: string;
     approvalAbove: number;
     lockMs: number;
+    publicDelivery: boolean;
   };
   slack: {
     signingSecret?: string;
@@ -281,6 +284,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       queuePrefix: e.QUEUE_PREFIX,
       approvalAbove: e.RENDITIONS_APPROVAL_ABOVE,
       lockMs: e.RENDITION_LOCK_MS,
+      publicDelivery: e.DELIVERY_PUBLIC === 'true',
       specsFile: e.RENDITION_SPECS_FILE ? path.resolve(e.RENDITION_SPECS_FILE) : undefined,
     },
     slack: {

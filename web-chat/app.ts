@@ -15,6 +15,7 @@ import { getAsset } from '../tools/get-asset.ts';
 import { mountApprovals } from './approvals.routes.ts';
 import { mountCharts } from './charts.routes.ts';
 import { mountChat } from './chat.routes.ts';
+import { mountDelivery } from './delivery.routes.ts';
 import { hostGuard } from './host-guard.ts';
 import { mountPerformance } from './performance.routes.ts';
 import { mountProposals } from './proposals.routes.ts';
@@ -134,5 +135,6 @@ export function createApp(deps: Deps, opts: { agent?: Agent } = {}): Hono {
   mountPerformance(app, deps);
   mountProposals(app, deps);
   mountCharts(app, deps);
+  mountDelivery(app, deps);
   return app;
 }

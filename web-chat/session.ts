@@ -61,6 +61,10 @@ function exempt(p: string): boolean {
   );
 }
 
+/** DELIVERY_PUBLIC=true: renditions of approved assets at /r/… are for anyone (a site's images). */
+const publicDelivery = (deps: Deps, p: string) =>
+  deps.config.renditions.publicDelivery && p.startsWith('/r/');
+
 /** Whether the web surface needs a sign-in (a shared or a personal token is configured). */
 export const signInRequired = (config: Deps['config']) =>
   !!config.web.authToken || config.web.users.length > 0;
@@ -76,12 +80,12 @@ export function webAuth(deps: Deps): MiddlewareHandler {
     // A signed URL (a thumbnail or chart handed to Slack) is its own permission, for reading.
     const signed =
       (c.req.method === 'GET' || c.req.method === 'HEAD') &&
-      /^\/(?:files|charts)\//.test(c.req.path) &&
+      /^\/(?:files|charts|r)\//.test(c.req.path) &&
       deps.signer.verify(new URL(c.req.url));
     if (who) {
       c.set('webUser', who.user);
       c.set('webVerified', who.verified);
-    } else if (!exempt(c.req.path) && !signed) {
+    } else if (!exempt(c.req.path) && !signed && !publicDelivery(deps, c.req.path)) {
       throw new AppError(
         'unauthorized',
         'sign in at / first, or send Authorization: Bearer <your token>',
