@@ -8,6 +8,7 @@ import type { Deps } from '../core/deps.ts';
 import { AppError, isAppError } from '../core/errors.ts';
 import { pool } from '../core/util.ts';
 import { ingestBuffer } from '../ingest/ingest.ts';
+import { channelRecord } from '../renditions/specs.ts';
 import type { AssetKind } from '../store/models.ts';
 import {
   BRAND_ID,
@@ -330,16 +331,9 @@ async function seedCatalog(deps: Deps, logos: LogoSet): Promise<void> {
       logoVariants: { standard: standard.key, reversed: reversed.key },
     },
   });
-  for (const c of CHANNELS) {
-    await deps.catalog.upsertChannel({
-      id: c.slug,
-      slug: c.slug,
-      name: c.name,
-      width: c.width,
-      height: c.height,
-      network: c.network,
-    });
-  }
+  // Channel records carry the spec's facts: the specs are the one source of sizes.
+  for (const c of CHANNELS)
+    await deps.catalog.upsertChannel(channelRecord(deps.specs.get(c.slug), c.name));
   for (const c of CAMPAIGNS) {
     await deps.catalog.upsertCampaign({
       id: c.slug,

@@ -2,6 +2,7 @@
 // designs. Each design is a deliberate point in the planted dimensions (palette warmth, logo corner
 // and size, disclaimer treatment, offer headline), balanced within every campaign so the effects
 // are not confounded with campaign or product.
+import { SHIPPED_SPECS } from '../renditions/specs.ts';
 import { COLOURS } from './brand-kit.ts';
 import { createRng, gaussian, shuffle } from './random.ts';
 
@@ -16,6 +17,7 @@ export const MARKET_OF: Record<Locale, string> = {
 
 export interface ChannelSpec {
   slug: string;
+  /** The demo's own label for the channel, as its titles say it. */
   name: string;
   width: number;
   height: number;
@@ -24,48 +26,20 @@ export interface ChannelSpec {
   code: string;
 }
 
-export const CHANNELS: readonly ChannelSpec[] = [
-  {
-    slug: 'instagram-feed',
-    name: 'Instagram feed',
-    width: 1080,
-    height: 1080,
-    network: 'meta',
-    code: 'igf',
-  },
-  {
-    slug: 'instagram-story',
-    name: 'Instagram story',
-    width: 1080,
-    height: 1920,
-    network: 'meta',
-    code: 'igs',
-  },
-  {
-    slug: 'facebook-link',
-    name: 'Facebook link ad',
-    width: 1200,
-    height: 628,
-    network: 'meta',
-    code: 'fbl',
-  },
-  {
-    slug: 'display-mrec',
-    name: 'Display MREC',
-    width: 300,
-    height: 250,
-    network: 'programmatic',
-    code: 'mrec',
-  },
-  {
-    slug: 'web-hero',
-    name: 'Website hero',
-    width: 1920,
-    height: 1080,
-    network: 'owned',
-    code: 'web',
-  },
-];
+/** The demo's channels: sizes and networks come from the shipped channel specs, the one source. */
+const DEMO_CHANNELS = [
+  ['instagram-feed', 'Instagram feed', 'igf'],
+  ['instagram-story', 'Instagram story', 'igs'],
+  ['facebook-link', 'Facebook link ad', 'fbl'],
+  ['display-mrec', 'Display MREC', 'mrec'],
+  ['web-hero', 'Website hero', 'web'],
+] as const;
+
+export const CHANNELS: readonly ChannelSpec[] = DEMO_CHANNELS.map(([slug, name, code]) => {
+  const spec = SHIPPED_SPECS.find((s) => s.id === slug);
+  if (!spec) throw new Error(`demo channel ${slug} is not a shipped channel spec`);
+  return { slug, name, code, width: spec.width, height: spec.height, network: spec.network };
+});
 
 /** Localized cuts are made from this channel's rendition. */
 export const LOCALIZED_CHANNEL = 'instagram-feed';

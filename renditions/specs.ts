@@ -228,6 +228,18 @@ export class SpecCatalog {
   }
 }
 
+/** The store's channel record for a spec: its facts are the spec's, its name may be a label. */
+export function channelRecord(spec: ChannelSpec, name = spec.name) {
+  return {
+    id: spec.id,
+    slug: spec.id,
+    name,
+    width: spec.width,
+    height: spec.height,
+    network: spec.network,
+  };
+}
+
 /** The shipped specs, with a file's specs added (or replacing shipped ones of the same id). */
 export async function loadSpecs(file?: string): Promise<SpecCatalog> {
   const shipped = SHIPPED_SPECS.map((s) => ChannelSpec.parse(s));
