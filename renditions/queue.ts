@@ -68,11 +68,10 @@ export function renditionProcessor(deps: ProcessorDeps) {
         );
       }
       const source = await deps.blobs.get(recipe.source);
-      await progress(10);
       const out = await render(source, spec, recipe, deps.limits);
-      await progress(90);
+      // Rendered, being written: one report per job keeps Redis round trips off the hot path.
+      await progress(80);
       const blob = await deps.blobs.put(out.data);
-      await progress(100);
       return {
         hash: recipeHash(recipe),
         blobKey: blob.key,

@@ -206,6 +206,22 @@ function describeCut(
   return cuts.length ? `cut ${cuts.join(', ')}` : 'no cut needed';
 }
 
+/**
+ * The window of a w×h source at tw×th: the whole picture is resized first, then the window cut out,
+ * so a JPEG decodes at a fraction of its size (shrink-on-load) instead of in full.
+ */
+function cropTo(img: Sharp, w: number, h: number, win: Window, tw: number, th: number): Sharp {
+  const s = Math.max(tw / win.width, th / win.height);
+  const W = Math.max(tw, Math.round(w * s));
+  const H = Math.max(th, Math.round(h * s));
+  return img.resize(W, H, { fit: 'fill' }).extract({
+    left: Math.min(Math.max(0, Math.round(win.left * s)), W - tw),
+    top: Math.min(Math.max(0, Math.round(win.top * s)), H - th),
+    width: tw,
+    height: th,
+  });
+}
+
 export async function render(
   input: Buffer,
   spec: ChannelSpec,
@@ -246,7 +262,7 @@ export async function render(
     switch (r.fit) {
       case 'crop': {
         window = cropWindow(w, h, tw, th, r.focal ?? { x: 0.5, y: 0.5 });
-        frame = source().extract(window).resize(tw, th);
+        frame = cropTo(source(), w, h, window, tw, th);
         how = `cropped around ${r.focal ? 'the focal point' : 'the centre'}; ${describeCut(w, h, window)}`;
         break;
       }
@@ -254,11 +270,11 @@ export async function render(
         const placed = r.focal ? null : placeWindow(w, h, tw, th, r.keep);
         if (r.focal) {
           window = cropWindow(w, h, tw, th, r.focal);
-          frame = source().extract(window).resize(tw, th);
+          frame = cropTo(source(), w, h, window, tw, th);
           how = `kept the focal point; ${describeCut(w, h, window)}`;
         } else if (placed) {
           window = placed.window;
-          frame = source().extract(window).resize(tw, th);
+          frame = cropTo(source(), w, h, window, tw, th);
           const kept = placed.kept.length ? `kept ${nounsFor(placed.kept)}` : '';
           const lost = placed.lost.length ? `could not keep ${nounsFor(placed.lost)}` : '';
           how = `${[kept, lost].filter(Boolean).join(', ')}; ${describeCut(w, h, window)}`;
@@ -280,7 +296,7 @@ export async function render(
             height: ch,
           };
           // Raw pixels carry no metadata: a recipe that keeps it crops the source at that window.
-          if (r.metadata === 'keep') frame = source().extract(window).resize(tw, th);
+          if (r.metadata === 'keep') frame = cropTo(source(), w, h, window, tw, th);
           how = `nothing marked to keep, so the most salient region (sharp's attention strategy); ${describeCut(w, h, window)}`;
         }
         break;
@@ -326,23 +342,38 @@ export async function render(
     throw decodeFailure(kind.format, e, input);
   }
 
-  // To the output: sRGB with the profile embedded. Stripped, the fitted pixels are made once and
-  // encoded as often as the quality search needs; kept, each encode carries the source's metadata.
-  let base: () => Sharp;
-  if (r.metadata === 'keep') {
-    base = () => frame.clone().toColourspace('srgb').keepMetadata().withIccProfile('srgb');
-  } else {
-    const pixels = await frame
-      .toColourspace('srgb')
-      .raw()
-      .toBuffer({ resolveWithObject: true })
-      .catch((e: unknown) => {
-        throw decodeFailure(kind.format, e, input);
-      });
-    base = () => sharp(pixels.data, { raw: pixels.info }).withIccProfile('srgb');
-  }
+  // To the output: sRGB with the profile embedded. The first encode runs straight off the fitted
+  // pipeline; when the byte limit needs more tries, the fitted pixels are made once and re-encoded
+  // (kept metadata: each encode carries the source's, so each runs the pipeline).
+  // sharp's pipeline already works in sRGB (a tagged source is converted on input), so a stripped
+  // JPEG gets the sRGB profile attached as bytes rather than through an identity colour transform.
+  const attach = r.format === 'jpeg' && r.metadata === 'strip';
+  const profile = attach ? await srgbProfile() : undefined;
+  const tag = (f: Sharp) => (attach ? f : f.withIccProfile('srgb'));
+  const direct = () => {
+    const f = frame.clone().toColourspace('srgb');
+    return r.metadata === 'keep' ? f.keepMetadata().withIccProfile('srgb') : tag(f);
+  };
+  let pixels: (() => Sharp) | undefined;
+  const again = async (): Promise<() => Sharp> => {
+    if (r.metadata === 'keep') return direct;
+    if (!pixels) {
+      const raw = await frame
+        .clone()
+        .toColourspace('srgb')
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      pixels = () => tag(sharp(raw.data, { raw: raw.info }));
+    }
+    return pixels;
+  };
   const limit = Math.min(spec.maxBytes, r.maxBytes ?? Number.POSITIVE_INFINITY);
-  const out = await encodeWithin(base, r.format, r.quality, limit);
+  const finish = profile ? (b: Buffer) => withJpegIcc(b, profile) : (b: Buffer) => b;
+  const out = await encodeWithin(direct, again, r.format, r.quality, limit, finish).catch(
+    (e: unknown) => {
+      throw e instanceof AppError ? e : decodeFailure(kind.format, e, input);
+    },
+  );
   if (!out) {
     throw new AppError(
       'rejected',
@@ -367,38 +398,77 @@ export async function render(
 
 /** The highest quality within `limit` bytes (a binary search), or null when none fits. */
 async function encodeWithin(
-  base: () => Sharp,
+  first: () => Sharp,
+  again: () => Promise<() => Sharp>,
   format: 'jpeg' | 'png' | 'webp',
   start: number,
   limit: number,
+  finish: (encoded: Buffer) => Buffer = (b) => b,
 ): Promise<{ data: Buffer; quality: number | null } | null> {
   if (format === 'png') {
-    const full = await base().png({ compressionLevel: 9, adaptiveFiltering: true }).toBuffer();
+    const full = await first().png({ compressionLevel: 9, adaptiveFiltering: true }).toBuffer();
     if (full.length <= limit) return { data: full, quality: null };
     // A palette of 256 colours keeps flat artwork sharp at a fraction of the size.
-    const palette = await base()
+    const palette = await (await again())()
       .png({ compressionLevel: 9, palette: true, quality: 90 })
       .toBuffer();
     return palette.length <= limit ? { data: palette, quality: null } : null;
   }
-  const enc = (q: number) =>
-    format === 'jpeg'
-      ? base()
-          .jpeg({ quality: q, chromaSubsampling: q >= 90 ? '4:4:4' : '4:2:0' })
-          .toBuffer()
-      : base().webp({ quality: q }).toBuffer();
-  const first = await enc(start);
-  if (first.length <= limit) return { data: first, quality: start };
+  const enc = async (base: () => Sharp, q: number) =>
+    finish(
+      format === 'jpeg'
+        ? await base()
+            .jpeg({ quality: q, chromaSubsampling: q >= 90 ? '4:4:4' : '4:2:0' })
+            .toBuffer()
+        : await base().webp({ quality: q }).toBuffer(),
+    );
+  const firstTry = await enc(first, start);
+  if (firstTry.length <= limit) return { data: firstTry, quality: start };
+  const base = await again();
   let lo = 30;
   let hi = start - 1;
   let best: { data: Buffer; quality: number } | null = null;
   while (lo <= hi) {
     const q = Math.floor((lo + hi) / 2);
-    const data = await enc(q);
+    const data = await enc(base, q);
     if (data.length <= limit) {
       best = { data, quality: q };
       lo = q + 1;
     } else hi = q - 1;
   }
   return best;
+}
+
+let SRGB: Promise<Buffer> | undefined;
+/** The sRGB ICC profile libvips embeds, read once off a one-pixel image. */
+function srgbProfile(): Promise<Buffer> {
+  SRGB ??= sharp({ create: { width: 1, height: 1, channels: 3, background: '#ffffff' } })
+    .withIccProfile('srgb')
+    .jpeg()
+    .toBuffer()
+    .then(async (b) => {
+      const icc = (await sharp(b).metadata()).icc;
+      if (!icc || icc.length > 65_519) throw new AppError('internal', 'no usable sRGB profile');
+      return icc;
+    });
+  return SRGB;
+}
+
+/** A JPEG with an ICC profile in one APP2 segment, after the JFIF header (JPEG ICC embedding). */
+function withJpegIcc(jpeg: Buffer, icc: Buffer): Buffer {
+  if (jpeg[0] !== 0xff || jpeg[1] !== 0xd8) throw new AppError('internal', 'not a JPEG');
+  let at = 2;
+  // APP0 (JFIF) must come first after the start of image.
+  if (jpeg[2] === 0xff && jpeg[3] === 0xe0) at = 4 + jpeg.readUInt16BE(4);
+  const name = Buffer.from('ICC_PROFILE\0', 'latin1');
+  const length = 2 + name.length + 2 + icc.length;
+  const head = Buffer.from([0xff, 0xe2, length >> 8, length & 0xff]);
+  return Buffer.concat([
+    jpeg.subarray(0, at),
+    head,
+    name,
+    Buffer.from([1, 1]),
+    icc,
+    jpeg.subarray(at),
+  ]);
 }

@@ -1,0 +1,213 @@
+// `npm run bench:renditions`: renditions per second for 100 sources × 6 channel specs through the
+// BullMQ queue with 2 workers (two `curator worker --concurrency 1` processes on a real Redis), in
+// one run next to the same crops and resizes done by a plain sharp loop and by ImageMagick's
+// `convert` from Debian (/usr/bin/convert: a stand-in may shadow it on PATH), each 2 at a time.
+// Goals: >= 0.85x the sharp loop and >= 5x ImageMagick. Prints each side's peak RSS.
+//
+//   BENCH_SOURCES=20 npm run bench:renditions     fewer sources (default 100)
+//   BENCH_SKIP_IM=1  npm run bench:renditions     without the ImageMagick baseline
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import sharp from 'sharp';
+import { pool } from '../core/util.ts';
+import { createRenditionQueue } from '../renditions/queue.ts';
+import { loadSpecs } from '../renditions/specs.ts';
+import { FsBlobStore } from '../store/blob-store.ts';
+import { testRedis } from '../test/redis.ts';
+import { scene } from '../vision/test-fixtures.ts';
+
+const run = promisify(execFile);
+const SOURCES = Number(process.env.BENCH_SOURCES ?? 100);
+const WIDTH = 3000;
+const HEIGHT = 2000;
+const SPECS = [
+  'instagram-feed',
+  'instagram-story',
+  'facebook-link',
+  'display-mrec',
+  'web-hero',
+  'email-header',
+];
+const QUALITY = 86;
+// Jobs each worker runs at once (curator worker's default): one renders while the other does I/O.
+const PER_WORKER = Number(process.env.BENCH_PER_WORKER ?? 2);
+const CONVERT = '/usr/bin/convert';
+const ROOT = path.resolve(import.meta.dirname, '..');
+const CACHE = path.join(os.tmpdir(), `curator-bench-renditions-${WIDTH}x${HEIGHT}-v1`);
+
+async function sources(): Promise<string[]> {
+  await mkdir(CACHE, { recursive: true });
+  const files = Array.from({ length: SOURCES }, (_, i) =>
+    path.join(CACHE, `src-${String(i).padStart(3, '0')}.jpg`),
+  );
+  const missing: string[] = [];
+  for (const f of files) if (!(await stat(f).catch(() => null))?.size) missing.push(f);
+  if (missing.length) {
+    process.stderr.write(`generating ${missing.length} ${WIDTH}x${HEIGHT} JPEGs in ${CACHE}…\n`);
+    await pool(missing, 2, async (f) => {
+      const seed = Number(/src-(\d+)/.exec(f)![1]) + 1;
+      await writeFile(f, await scene(seed, { width: WIDTH, height: HEIGHT, quality: 90 }));
+    });
+  }
+  return files;
+}
+
+/** Peak RSS of this process while `fn` runs, sampled every 20 ms, and the wall time. */
+async function timed<T>(fn: () => Promise<T>): Promise<{ result: T; s: number; rssMb: number }> {
+  let peak = process.memoryUsage.rss();
+  const t = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 20);
+  const t0 = performance.now();
+  try {
+    const result = await fn();
+    return { result, s: (performance.now() - t0) / 1000, rssMb: peak / 2 ** 20 };
+  } finally {
+    clearInterval(t);
+  }
+}
+
+/** A process's peak resident set (VmHWM), in MB, from /proc. */
+async function peakRssOf(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+async function main() {
+  const files = await sources();
+  const specs = await loadSpecs();
+  const targets = SPECS.map((id) => specs.get(id));
+  const jobs = files.flatMap((file) => targets.map((spec) => ({ file, spec })));
+  const n = jobs.length;
+  console.log(
+    `${SOURCES} sources ${WIDTH}×${HEIGHT} JPEG × ${targets.length} specs = ${n} renditions (centre crop, JPEG q${QUALITY}), 2 at a time each; ${os.availableParallelism()} cores\n`,
+  );
+
+  // 1. A plain sharp loop: decode, cover-resize, encode.
+  const plain = await timed(() =>
+    pool(jobs, 2, async ({ file, spec }) => {
+      await sharp(file)
+        .resize(spec.width, spec.height, { fit: 'cover' })
+        .jpeg({ quality: QUALITY })
+        .toBuffer();
+    }),
+  );
+
+  // 2. Curator's queue: BullMQ on Redis, two worker processes, the engine's full output path
+  //    (exact size, sRGB with the profile, byte limit checked, metadata stripped, blob written).
+  const redis = await testRedis();
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'curator-bench-renditions-'));
+  const blobs = new FsBlobStore(path.join(dir, 'blobs'));
+  const keys = new Map<string, string>();
+  for (const f of files) keys.set(f, (await blobs.put(await readFile(f))).key);
+  const prefix = `bench${Date.now().toString(36)}`;
+  const env = {
+    ...process.env,
+    REDIS_URL: redis.url,
+    QUEUE_PREFIX: prefix,
+    DATA_DIR: dir,
+    LOG_LEVEL: 'warn',
+  };
+  const workers = [0, 1].map(() =>
+    spawn(
+      process.execPath,
+      [path.join(ROOT, 'bin/curator.js'), 'worker', '--concurrency', String(PER_WORKER)],
+      {
+        cwd: ROOT,
+        env,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    ),
+  );
+  const queue = createRenditionQueue({
+    blobs,
+    specs,
+    limits: { maxPixels: 100e6 },
+    redisUrl: redis.url,
+    prefix,
+  });
+  // Warm-up: one job per worker, so process start and module loading are not timed.
+  await Promise.all(
+    [0, 1].map((i) =>
+      queue.run({
+        source: keys.get(files[i % files.length]!)!,
+        spec: { id: 'display-mobile-banner', version: 1 },
+        fit: 'crop',
+      }),
+    ),
+  );
+  const cpu0 = process.cpuUsage();
+  const queued = await timed(() =>
+    Promise.all(
+      jobs.map(({ file, spec }) =>
+        queue.run(
+          {
+            source: keys.get(file)!,
+            spec: { id: spec.id, version: spec.version },
+            fit: 'crop',
+            format: 'jpeg',
+            quality: QUALITY,
+          },
+          { timeoutMs: 30 * 60_000 },
+        ),
+      ),
+    ),
+  );
+  const enqueuerCpu = process.cpuUsage(cpu0);
+  const workerRss = await Promise.all(workers.map((w) => peakRssOf(w.pid!)));
+  for (const w of workers) w.kill('SIGTERM');
+  await queue.close();
+  await redis.stop();
+  const sizesOk = queued.result.every(
+    (o, i) => o.width === jobs[i]!.spec.width && o.height === jobs[i]!.spec.height,
+  );
+
+  // 3. ImageMagick: the same centre crops with `convert`, two processes at a time.
+  let im: { s: number } | undefined;
+  if (!process.env.BENCH_SKIP_IM && existsSync(CONVERT)) {
+    const out = path.join(dir, 'im');
+    await mkdir(out, { recursive: true });
+    im = await timed(() =>
+      pool(jobs, 2, async ({ file, spec }, i) => {
+        const size = `${spec.width}x${spec.height}`;
+        await run(CONVERT, [
+          file,
+          '-resize',
+          `${size}^`,
+          '-gravity',
+          'center',
+          '-extent',
+          size,
+          '-quality',
+          String(QUALITY),
+          path.join(out, `${i}.jpg`),
+        ]);
+      }),
+    );
+  }
+  await rm(dir, { recursive: true, force: true });
+
+  const rate = (s: number) => n / s;
+  const row = (name: string, s: number, rss: string) =>
+    console.log(`${name.padEnd(34)} ${rate(s).toFixed(1).padStart(7)} renditions/s   ${rss}`);
+  row('plain sharp loop (baseline)', plain.s, `peak RSS ${plain.rssMb.toFixed(0)} MB`);
+  row(
+    'Curator queue, 2 workers',
+    queued.s,
+    `peak RSS per worker ${workerRss.map((r) => r.toFixed(0)).join(' / ')} MB (the enqueuer: ${queued.rssMb.toFixed(0)} MB, ${((enqueuerCpu.user + enqueuerCpu.system) / 1e6).toFixed(1)} s CPU)`,
+  );
+  if (im) row('ImageMagick convert', im.s, '(one process per rendition)');
+  console.log('');
+  const vsSharp = plain.s / queued.s;
+  console.log(`queue / sharp loop: ${vsSharp.toFixed(2)}x (goal >= 0.85x)`);
+  if (im) console.log(`queue / ImageMagick: ${(im.s / queued.s).toFixed(2)}x (goal >= 5x)`);
+  console.log(`every output at its spec's exact size: ${sizesOk ? 'yes' : 'NO'}`);
+  process.exit(0);
+}
+
+void main();
