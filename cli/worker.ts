@@ -1,4 +1,6 @@
+import os from 'node:os';
 import { parseArgs } from 'node:util';
+import sharp from 'sharp';
 import { loadConfig } from '../core/config.ts';
 import { AppError } from '../core/errors.ts';
 import { createLogger } from '../core/log.ts';
@@ -43,6 +45,8 @@ export async function run(argv: string[]): Promise<number> {
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
     throw new AppError('config', '--concurrency: a whole number from 1 to 64');
   }
+  // Jobs run side by side: each libvips pipeline gets its share of the cores, not all of them.
+  sharp.concurrency(Math.max(1, Math.floor(os.availableParallelism() / concurrency)));
   const worker = startRenditionWorker({
     blobs: new FsBlobStore(config.blobDir),
     specs: await loadSpecs(config.renditions.specsFile),

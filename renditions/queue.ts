@@ -133,6 +133,9 @@ class BullQueue implements RenditionQueue {
       connection: new Redis(opts.redisUrl!, { maxRetriesPerRequest: null }),
       prefix: common.prefix,
     });
+    // Each waiting request listens on these: a batch of hundreds is expected, not a leak.
+    this.queue.setMaxListeners(0);
+    this.events.setMaxListeners(0);
     this.attempts = opts.attempts ?? 3;
     this.backoffMs = opts.backoffMs ?? 1000;
   }
