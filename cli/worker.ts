@@ -4,11 +4,13 @@ import sharp from 'sharp';
 import { loadConfig } from '../core/config.ts';
 import { AppError } from '../core/errors.ts';
 import { createLogger } from '../core/log.ts';
+import { outpaintProvider } from '../renditions/outpaint.ts';
 import { startRenditionWorker } from '../renditions/queue.ts';
 import { loadSpecs } from '../renditions/specs.ts';
 import { FsBlobStore } from '../store/blob-store.ts';
 
-export const summary = 'run a rendition worker on a lane (needs REDIS_URL); SIGTERM drains it';
+export const summary =
+  'run a rendition worker on the cpu or gpu lane (needs REDIS_URL); SIGTERM drains it';
 
 /**
  * A worker is stateless: it reads sources from and writes outputs to the blob store, and never
@@ -26,7 +28,7 @@ export async function run(argv: string[]): Promise<number> {
   });
   if (values.help) {
     process.stderr.write(
-      'usage: curator worker [--lane cpu] [--concurrency N]\n  REDIS_URL, DATA_DIR, QUEUE_PREFIX come from the environment.\n',
+      'usage: curator worker [--lane cpu|gpu] [--concurrency N]\n  REDIS_URL, DATA_DIR, QUEUE_PREFIX come from the environment; the gpu lane also needs\n  OUTPAINT_PROVIDER (openai with OPENAI_API_KEY, or sd-webui with OUTPAINT_URL).\n',
     );
     return 0;
   }
@@ -38,8 +40,16 @@ export async function run(argv: string[]): Promise<number> {
       'curator worker takes jobs from Redis: set REDIS_URL. Without it, curator serve renders in its own process.',
     );
   }
-  if (values.lane !== 'cpu') {
-    throw new AppError('config', `--lane ${values.lane}: only the cpu lane exists so far`);
+  const lane = values.lane;
+  if (lane !== 'cpu' && lane !== 'gpu') {
+    throw new AppError('config', `--lane ${lane}: cpu (fitting and encoding) or gpu (outpainting)`);
+  }
+  const outpaint = lane === 'gpu' ? outpaintProvider(config.renditions.outpaint) : undefined;
+  if (lane === 'gpu' && !outpaint) {
+    throw new AppError(
+      'config',
+      'the gpu lane paints with an image model: set OUTPAINT_PROVIDER (openai or sd-webui)',
+    );
   }
   const concurrency = Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
@@ -55,6 +65,8 @@ export async function run(argv: string[]): Promise<number> {
     prefix: config.renditions.queuePrefix,
     concurrency,
     lockMs: config.renditions.lockMs,
+    lane,
+    outpaint,
   });
   worker.on('failed', (job, err) =>
     log.warn({ jobId: job?.id, err: err.message }, 'rendition failed'),
@@ -63,7 +75,10 @@ export async function run(argv: string[]): Promise<number> {
   worker.on('completed', (job) => log.info({ jobId: job.id }, 'rendition made'));
   worker.on('error', (err) => log.error({ err }, 'worker error'));
   await worker.waitUntilReady();
-  log.info({ lane: values.lane, concurrency }, 'rendition worker ready');
+  log.info(
+    { lane, concurrency, ...(outpaint ? { model: `${outpaint.id} ${outpaint.model}` } : {}) },
+    'rendition worker ready',
+  );
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = async (signal: string) => {

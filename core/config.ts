@@ -1,6 +1,7 @@
 // One zod schema over the environment, parsed once at start-up; a wrong value names the variable.
 import path from 'node:path';
 import { z } from 'zod';
+import type { OutpaintConfig } from '../renditions/outpaint.ts';
 import { AppError } from './errors.ts';
 
 const csv = z.string().transform((v) =>
@@ -111,6 +112,20 @@ export const EnvSchema = z.object({
     .default('curator'),
   /** request-renditions asks a person first when one request makes more files than this. */
   RENDITIONS_APPROVAL_ABOVE: z.coerce.number().int().min(0).max(100_000).default(20),
+  /** Generative extend (fit outpaint, the GPU lane): openai (image edits) or sd-webui (A1111 API). */
+  OUTPAINT_PROVIDER: z.enum(['openai', 'sd-webui']).optional(),
+  /** The image model: gpt-image-1 for openai; a checkpoint name for sd-webui (its own by default). */
+  OUTPAINT_MODEL: z.string().min(1).max(120).optional(),
+  /** sd-webui: the server, e.g. http://gpu-box:7860 */
+  OUTPAINT_URL: z.url().optional(),
+  OUTPAINT_PROMPT: z
+    .string()
+    .min(1)
+    .max(1000)
+    .default(
+      'Extend the background of this picture naturally beyond its edges. Add no text, no logos, no people.',
+    ),
+  OUTPAINT_TIMEOUT_S: z.coerce.number().min(5).max(900).default(180),
   /** true: /r/<asset>/<spec>.<format> (approved assets only) needs no sign-in, for a site's images. */
   DELIVERY_PUBLIC: z.enum(['true', 'false']).default('false'),
   /** A worker's job lock (ms): a job whose worker died is taken by another once it lapses. */
@@ -190,6 +205,7 @@ export interface Config {
     approvalAbove: number;
     lockMs: number;
     publicDelivery: boolean;
+    outpaint: OutpaintConfig;
   };
   slack: {
     signingSecret?: string;
@@ -285,6 +301,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       approvalAbove: e.RENDITIONS_APPROVAL_ABOVE,
       lockMs: e.RENDITION_LOCK_MS,
       publicDelivery: e.DELIVERY_PUBLIC === 'true',
+      outpaint: {
+        provider: e.OUTPAINT_PROVIDER,
+        model: e.OUTPAINT_MODEL,
+        url: e.OUTPAINT_URL,
+        apiKey: e.OPENAI_API_KEY,
+        baseUrl: e.OPENAI_BASE_URL,
+        prompt: e.OUTPAINT_PROMPT,
+        timeoutMs: Math.round(e.OUTPAINT_TIMEOUT_S * 1000),
+      },
       specsFile: e.RENDITION_SPECS_FILE ? path.resolve(e.RENDITION_SPECS_FILE) : undefined,
     },
     slack: {

@@ -5,6 +5,7 @@ import { Approvals } from '../agent/approvals.ts';
 import { BulkChanges } from '../assets/bulk-change.ts';
 import { NameResolver } from '../assets/resolve.ts';
 import { ingestBuffer } from '../ingest/ingest.ts';
+import { outpaintProvider } from '../renditions/outpaint.ts';
 import { createRenditionQueue } from '../renditions/queue.ts';
 import { RenditionService } from '../renditions/service.ts';
 import { loadSpecs, type SpecCatalog } from '../renditions/specs.ts';
@@ -193,7 +194,11 @@ export async function createDeps(
       await db.close();
     },
   } as Omit<Deps, 'approvalGate' | 'renditions'> as Deps;
+  const outpaint = outpaintProvider(config.renditions.outpaint);
   deps.renditions = new RenditionService({
+    outpaint: outpaint
+      ? { provider: outpaint.id, model: outpaint.model, prompt: config.renditions.outpaint.prompt }
+      : undefined,
     assets,
     blobs,
     graph,
@@ -205,6 +210,8 @@ export async function createDeps(
       limits: { maxPixels: config.limits.maxPixels },
       redisUrl: config.renditions.redisUrl,
       prefix: config.renditions.queuePrefix,
+      // Without Redis the process runs the GPU lane's work too.
+      outpaint,
     }),
     ingest: (data, o) => ingestBuffer(deps, data, o),
   });

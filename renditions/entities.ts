@@ -6,7 +6,7 @@ import { specPhrases } from './specs.ts';
 
 /** Words that ask for channel-ready files whatever follows: "ready for", "resize", "crop"… */
 const FITTING =
-  /\b(?:ready for|re-?size|crop|export|adapt|reformat|re-?purpose|fit\b.{0,80}\binto)\b/;
+  /\b(?:ready for|re-?size|crop|export|adapt|reformat|re-?purpose|outpaint|extend\b.{0,80}\bfor|fit\b.{0,80}\binto)\b/;
 /** Verbs that ask for files only when a channel is named ("make it for Instagram stories"). */
 const MAKING = /\b(?:make|create|generate|produce|render|prepare|cut)\b/;
 

@@ -11,10 +11,15 @@ import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { AppError, isAppError } from '../core/errors.ts';
 import type { BlobStore } from '../store/blob-store.ts';
+import type { OutpaintProvider } from './outpaint.ts';
 import { Recipe, recipeHash, render } from './render.ts';
 import type { SpecCatalog } from './specs.ts';
 
-export const LANES = { cpu: 'renditions-cpu' } as const;
+export const LANES = { cpu: 'renditions-cpu', gpu: 'renditions-gpu' } as const;
+export type Lane = keyof typeof LANES;
+
+/** Generative work needs the GPU lane (an image model); fitting and encoding run on the CPU lane. */
+export const laneOf = (r: { fit?: string }): Lane => (r.fit === 'outpaint' ? 'gpu' : 'cpu');
 
 export const RenditionOutput = z.object({
   hash: z.string(),
@@ -35,6 +40,8 @@ export interface ProcessorDeps {
   blobs: BlobStore;
   specs: SpecCatalog;
   limits: { maxPixels: number };
+  /** The GPU lane's image model, for outpaint recipes. */
+  outpaint?: OutpaintProvider;
 }
 
 /** Where a job stands, as `rendition-status` reports it. */
@@ -68,7 +75,7 @@ export function renditionProcessor(deps: ProcessorDeps) {
         );
       }
       const source = await deps.blobs.get(recipe.source);
-      const out = await render(source, spec, recipe, deps.limits);
+      const out = await render(source, spec, recipe, deps.limits, { outpaint: deps.outpaint });
       // Rendered, being written: one report per job keeps Redis round trips off the hot path.
       await progress(80);
       const blob = await deps.blobs.put(out.data);
@@ -118,33 +125,44 @@ export function createRenditionQueue(opts: RenditionQueueOptions): RenditionQueu
 
 class BullQueue implements RenditionQueue {
   readonly mode = 'bullmq' as const;
+  private readonly lanes = new Map<Lane, { queue: Queue; events: QueueEvents }>();
   private readonly connection: Redis;
-  private readonly queue: Queue;
-  private readonly events: QueueEvents;
   private readonly attempts: number;
   private readonly backoffMs: number;
 
-  constructor(opts: RenditionQueueOptions) {
+  constructor(private readonly opts: RenditionQueueOptions) {
     // Blocking commands must wait through a reconnect rather than fail.
     this.connection = new Redis(opts.redisUrl!, { maxRetriesPerRequest: null });
-    const common = { connection: this.connection, prefix: opts.prefix ?? 'curator' };
-    this.queue = new Queue(LANES.cpu, common);
-    this.events = new QueueEvents(LANES.cpu, {
-      connection: new Redis(opts.redisUrl!, { maxRetriesPerRequest: null }),
-      prefix: common.prefix,
-    });
-    // Each waiting request listens on these: a batch of hundreds is expected, not a leak.
-    this.queue.setMaxListeners(0);
-    this.events.setMaxListeners(0);
     this.attempts = opts.attempts ?? 3;
     this.backoffMs = opts.backoffMs ?? 1000;
+  }
+
+  /** A lane's queue and its events, opened on first use (most libraries never outpaint). */
+  private lane(lane: Lane) {
+    let l = this.lanes.get(lane);
+    if (!l) {
+      const prefix = this.opts.prefix ?? 'curator';
+      l = {
+        queue: new Queue(LANES[lane], { connection: this.connection, prefix }),
+        events: new QueueEvents(LANES[lane], {
+          connection: new Redis(this.opts.redisUrl!, { maxRetriesPerRequest: null }),
+          prefix,
+        }),
+      };
+      // Each waiting request listens on these: a batch of hundreds is expected, not a leak.
+      l.queue.setMaxListeners(0);
+      l.events.setMaxListeners(0);
+      this.lanes.set(lane, l);
+    }
+    return l;
   }
 
   async run(recipe: z.input<typeof Recipe>, o: { timeoutMs?: number } = {}) {
     const parsed = Recipe.parse(recipe);
     const jobId = recipeHash(parsed);
-    await this.events.waitUntilReady();
-    const job = await this.queue.add('render', parsed, {
+    const { queue, events } = this.lane(laneOf(parsed));
+    await events.waitUntilReady();
+    const job = await queue.add('render', parsed, {
       jobId,
       attempts: this.attempts,
       backoff: { type: 'exponential', delay: this.backoffMs },
@@ -152,9 +170,7 @@ class BullQueue implements RenditionQueue {
       removeOnFail: { age: 7 * 24 * 3600 },
     });
     try {
-      return RenditionOutput.parse(
-        await job.waitUntilFinished(this.events, o.timeoutMs ?? 120_000),
-      );
+      return RenditionOutput.parse(await job.waitUntilFinished(events, o.timeoutMs ?? 120_000));
     } catch (e) {
       throw new AppError(
         'rejected',
@@ -164,7 +180,11 @@ class BullQueue implements RenditionQueue {
   }
 
   async state(hash: string): Promise<JobState | null> {
-    const job = await this.queue.getJob(hash);
+    let job: Awaited<ReturnType<Queue['getJob']>> | undefined;
+    for (const lane of Object.keys(LANES) as Lane[]) {
+      job = await this.lane(lane).queue.getJob(hash);
+      if (job) break;
+    }
     if (!job) return null;
     const s = await job.getState();
     const attempts = job.attemptsMade;
@@ -187,15 +207,18 @@ class BullQueue implements RenditionQueue {
   }
 
   async close() {
-    await this.events.close();
-    await this.queue.close();
+    for (const { queue, events } of this.lanes.values()) {
+      await events.close();
+      await queue.close();
+    }
     await this.connection.quit().catch(() => {});
   }
 }
 
-/** A worker on the CPU lane: `curator worker --lane cpu` runs one. */
+/** A worker on a lane: `curator worker --lane cpu|gpu` runs one. */
 export function startRenditionWorker(
   opts: ProcessorDeps & {
+    lane?: Lane;
     redisUrl: string;
     prefix?: string;
     concurrency?: number;
@@ -205,14 +228,18 @@ export function startRenditionWorker(
 ): Worker {
   const processor = renditionProcessor(opts);
   const lockDuration = opts.lockMs ?? 30_000;
-  return new Worker(LANES.cpu, async (job) => processor(job.data, (p) => job.updateProgress(p)), {
-    connection: new Redis(opts.redisUrl, { maxRetriesPerRequest: null }),
-    prefix: opts.prefix ?? 'curator',
-    concurrency: opts.concurrency ?? 2,
-    lockDuration,
-    // Stalled jobs (their worker died) go back to the queue once their lock has lapsed.
-    stalledInterval: Math.max(500, Math.round(lockDuration / 2)),
-  });
+  return new Worker(
+    LANES[opts.lane ?? 'cpu'],
+    async (job) => processor(job.data, (p) => job.updateProgress(p)),
+    {
+      connection: new Redis(opts.redisUrl, { maxRetriesPerRequest: null }),
+      prefix: opts.prefix ?? 'curator',
+      concurrency: opts.concurrency ?? 2,
+      lockDuration,
+      // Stalled jobs (their worker died) go back to the queue once their lock has lapsed.
+      stalledInterval: Math.max(500, Math.round(lockDuration / 2)),
+    },
+  );
 }
 
 /** Without Redis: the same processor, one job per recipe at a time, a few at once. */

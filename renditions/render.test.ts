@@ -72,7 +72,8 @@ describe('channel specs', () => {
   it('fits a portrait master into a landscape slot every way, exactly, and explains the crop', async () => {
     const portrait = await photoLike(1200, 1800);
     const spec = (await loadSpecs()).get('facebook-link');
-    for (const fit of Fit.options) {
+    // outpaint needs an image model: its own tests give it one (outpaint.test.ts).
+    for (const fit of Fit.options.filter((f) => f !== 'outpaint')) {
       const out = await render(portrait, spec, { fit, format: 'jpeg' }, limits);
       const meta = await sharp(out.data).metadata();
       expect([meta.width, meta.height], fit).toEqual([1200, 628]);

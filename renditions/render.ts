@@ -10,9 +10,11 @@ import { AppError } from '../core/errors.ts';
 import { canonicalJson } from '../core/util.ts';
 import { decodeFailure, hardenSharp, readHeader } from '../vision/decode.ts';
 import { sniff } from '../vision/sniff.ts';
+import { Generator, type OutpaintProvider, outpaintFrame } from './outpaint.ts';
 import { type ChannelSpec, OutputFormat } from './specs.ts';
 
-export const Fit = z.enum(['crop', 'smart-crop', 'contain', 'blur-fill', 'extend']);
+/** outpaint: generative extend by an image model (the GPU lane); the rest run on the CPU lane. */
+export const Fit = z.enum(['crop', 'smart-crop', 'contain', 'blur-fill', 'extend', 'outpaint']);
 export type Fit = z.infer<typeof Fit>;
 
 const unit = z.number().min(0).max(1);
@@ -46,6 +48,8 @@ export const Recipe = z.object({
   /** Below the spec's own limit, when a recipe wants it smaller still. */
   maxBytes: z.number().int().min(1024).optional(),
   metadata: z.enum(['strip', 'keep']).default('strip'),
+  /** outpaint: the image model and the prompt that paint the margins. */
+  generator: Generator.optional(),
 });
 export type Recipe = z.output<typeof Recipe>;
 
@@ -227,6 +231,7 @@ export async function render(
   spec: ChannelSpec,
   recipe: Omit<z.input<typeof Recipe>, 'source' | 'spec'>,
   limits: { maxPixels: number },
+  opts: { outpaint?: OutpaintProvider } = {},
 ): Promise<Rendered> {
   hardenSharp();
   const r = Recipe.parse({
@@ -334,6 +339,18 @@ export async function render(
           extendWith: 'copy',
         });
         how = `the whole picture fitted inside ${tw}×${th}, its edges extended to fill`;
+        break;
+      }
+      case 'outpaint': {
+        if (!r.generator)
+          throw new AppError('invalid_input', 'an outpaint recipe names its generator');
+        if (!opts.outpaint) {
+          throw new AppError(
+            'invalid_input',
+            'generative extend needs an image model: set OUTPAINT_PROVIDER (openai or sd-webui) for the GPU lane',
+          );
+        }
+        ({ frame, how } = await outpaintFrame(source, w, h, tw, th, r.generator, opts.outpaint));
         break;
       }
     }

@@ -11,6 +11,7 @@ import type { BlobStore } from '../store/blob-store.ts';
 import type { GraphRepository } from '../store/graph.repository.ts';
 import { parseKey } from '../store/ids.ts';
 import type { Asset, AssetStatus } from '../store/models.ts';
+import type { Generator } from './outpaint.ts';
 import type { RenditionOutput, RenditionQueue } from './queue.ts';
 import { type Fit, type Recipe, type Region, recipeHash } from './render.ts';
 import type { ChannelSpec, OutputFormat, SpecCatalog } from './specs.ts';
@@ -43,6 +44,8 @@ export interface RenditionOptions {
   format?: OutputFormat;
   focal?: { x: number; y: number };
   quality?: number;
+  /** outpaint: what the model should paint (the configured prompt by default). */
+  prompt?: string;
 }
 
 export interface RenditionDeps {
@@ -52,6 +55,8 @@ export interface RenditionDeps {
   specs: SpecCatalog;
   log: Logger;
   queue: RenditionQueue;
+  /** The configured image model for outpaint recipes; absent: generative extend is off. */
+  outpaint?: Generator;
   /** Stores an output as an asset (ingest/ingest.ts), deduplicated by content. */
   ingest(data: Buffer, opts: IngestItemOptions): Promise<IngestOutcome>;
 }
@@ -101,9 +106,20 @@ export class RenditionService {
     return this.d.queue.mode;
   }
 
+  /** Generative extend needs an image model; say so before anything is queued. */
+  private checkFit(fit: Fit | undefined) {
+    if (fit === 'outpaint' && !this.d.outpaint) {
+      throw new AppError(
+        'invalid_input',
+        'generative extend (outpaint) is off: set OUTPAINT_PROVIDER (openai or sd-webui) and run a GPU-lane worker, or use blur-fill or extend, which need no image model',
+      );
+    }
+  }
+
   /** The recipe for one source and spec; the format falls back to the spec's first. */
   recipe(source: Asset, spec: ChannelSpec, o: RenditionOptions = {}): Recipe {
     const fit = o.fit ?? 'smart-crop';
+    this.checkFit(fit);
     const format = o.format && spec.formats.includes(o.format) ? o.format : spec.formats[0]!;
     return {
       source: source.blobKey,
@@ -114,6 +130,9 @@ export class RenditionService {
       format,
       quality: o.quality ?? 86,
       metadata: 'strip',
+      ...(fit === 'outpaint'
+        ? { generator: { ...this.d.outpaint!, prompt: o.prompt ?? this.d.outpaint!.prompt } }
+        : {}),
     };
   }
 
@@ -126,6 +145,7 @@ export class RenditionService {
     specs: readonly ChannelSpec[],
     o: RenditionOptions & { waitMs?: number } = {},
   ): Promise<RenditionItem[]> {
+    this.checkFit(o.fit);
     const jobs: { source?: Asset; spec: ChannelSpec; sourceId: string; error?: string }[] = [];
     for (const raw of sourceIds) {
       let source: Asset | undefined;
@@ -198,7 +218,11 @@ export class RenditionService {
     const hash = out.hash;
     const data = await this.d.blobs.get(out.blobKey);
     const stem = source.originalName.replace(/\.[a-z0-9]+$/i, '').slice(0, 80) || source.id;
-    const status: AssetStatus = source.status === 'archived' ? 'draft' : source.status;
+    const generative = recipe.fit === 'outpaint';
+    // Generated pixels are a draft until a person approves them; a fitted copy of an approved
+    // master is as approved as its master.
+    const status: AssetStatus =
+      generative || source.status === 'archived' ? 'draft' : source.status;
     const outcome = await this.d.ingest(data, {
       name: `${stem}-${spec.id}.${out.format === 'jpeg' ? 'jpg' : out.format}`,
       sourceRef: `rendition:${hash}`,
@@ -207,13 +231,20 @@ export class RenditionService {
         title: `${source.title} — ${spec.name}`,
         description: `${spec.name} rendition (${out.width}×${out.height}) of ${source.id}: ${out.explanation}.`,
         keywords: [
-          ...new Set([...source.keywords.filter((k) => k !== 'master'), 'rendition', spec.id]),
+          ...new Set([
+            ...source.keywords.filter((k) => k !== 'master'),
+            'rendition',
+            spec.id,
+            ...(generative ? ['generative'] : []),
+          ]),
         ],
         creator: source.creator,
         copyright: source.copyright,
         kind: 'rendition',
-        // A fitted copy of an approved master is as approved as its master; drafts stay drafts.
         status,
+        ...(generative
+          ? { tags: [{ name: 'generative', source: 'user' as const, confidence: 1 }] }
+          : {}),
         channel: spec.id,
         locale: source.locale,
       },
@@ -226,6 +257,7 @@ export class RenditionService {
           recipe,
           recipe_hash: hash,
           engine: ENGINE,
+          ...(generative ? { generative: recipe.generator } : {}),
           explanation: out.explanation,
           window: out.window,
           quality: out.quality,

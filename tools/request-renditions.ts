@@ -15,8 +15,15 @@ const Input = z.object({
       'channel spec ids (list-channel-specs), a network ("programmatic": every display size) or channel words ("instagram story", "google display network", "web homepage")',
     ),
   fit: Fit.default('smart-crop').describe(
-    'smart-crop keeps faces, the headline and the logo; crop centres; contain, blur-fill and extend keep the whole picture',
+    'smart-crop keeps faces, the headline and the logo; crop centres; contain, blur-fill and extend keep the whole picture; outpaint has an image model paint the margins (generative: a draft until approved)',
   ),
+  prompt: z
+    .string()
+    .trim()
+    .min(1)
+    .max(500)
+    .optional()
+    .describe('outpaint: what the model should paint in the margins'),
   format: OutputFormat.optional().describe(
     "jpeg, png or webp; the spec's first format when it refuses this one",
   ),
@@ -59,6 +66,8 @@ export const requestRenditions = defineTool({
     { say: 'make {id} for {spec} without cropping', input: { fit: 'blur-fill' } },
     { say: 'fit the whole picture of {id} into {spec}', input: { fit: 'contain' } },
     { say: 'make {id} ready for {spec} as webp', input: { format: 'webp' } },
+    { say: 'extend {id} for {spec} with generative fill', input: { fit: 'outpaint' } },
+    { say: 'outpaint {id} to fit {spec}', input: { fit: 'outpaint' } },
   ],
   plan: { needs: ['spec'], targetsFrom: 'list-assets' },
   view: (out) => renditionsView(out, 'Renditions'),
@@ -68,6 +77,7 @@ export const requestRenditions = defineTool({
       fit: input.fit,
       format: input.format,
       focal: input.focal,
+      prompt: input.prompt,
     });
     return {
       ...withUrls(deps, items, deps.renditions.mode),

@@ -395,7 +395,10 @@ function askForMissing(tool: ToolInfo, fill: Filled): string {
     fill.missing.some(isIdProp) ||
     (!fill.ids.length && Object.keys(tool.schema.properties ?? {}).some(isIdProp));
   const example = tool.examples.find((e) => /\{id\}/.test(e.say)) ?? tool.examples[0];
-  const hint = example ? ` For example: "${example.say.replace(/\{id\}/g, '<asset id>')}".` : '';
+  // Placeholders read as what goes there: "make <asset id> ready for <spec>".
+  const hint = example
+    ? ` For example: "${example.say.replace(/\{id\}/g, '<asset id>').replace(/\{(\w+)\}/g, '<$1>')}".`
+    : '';
   if (needsIds && !fill.ids.length)
     return `Which assets should ${tool.name} act on? Give their ids, or describe them (campaign, channel, status…).${hint}`;
   return `To run ${tool.name} I need more detail: ${fill.missing.join('; ')}.${hint}`;
