@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { loadConfig } from '../core/config.ts';
 import { AppError } from '../core/errors.ts';
 import { createLogger } from '../core/log.ts';
+import { RECIPE_KINDS } from '../core/recipe-kinds.ts';
 import { outpaintProvider } from '../renditions/outpaint.ts';
 import { startRenditionWorker } from '../renditions/queue.ts';
 import { loadSpecs } from '../renditions/specs.ts';
@@ -67,6 +68,7 @@ export async function run(argv: string[]): Promise<number> {
     lockMs: config.renditions.lockMs,
     lane,
     outpaint,
+    kinds: RECIPE_KINDS,
   });
   worker.on('failed', (job, err) =>
     log.warn({ jobId: job?.id, err: err.message }, 'rendition failed'),

@@ -33,6 +33,7 @@ import { BUILTIN_DIMS, BUILTIN_MODEL, BUILTIN_PROVIDER } from '../vision/descrip
 import type { Config } from './config.ts';
 import { createLogger, type Logger } from './log.ts';
 import { Notices } from './notices.ts';
+import { RECIPE_KINDS } from './recipe-kinds.ts';
 import { UrlSigner } from './url-signer.ts';
 
 /** Stable URLs for an asset's files, proposals and charts, as served by `curator serve`. */
@@ -212,6 +213,7 @@ export async function createDeps(
       prefix: config.renditions.queuePrefix,
       // Without Redis the process runs the GPU lane's work too.
       outpaint,
+      kinds: RECIPE_KINDS,
     }),
     ingest: (data, o) => ingestBuffer(deps, data, o),
   });

@@ -3,11 +3,11 @@
 // daily performance from a documented ground-truth model. Every image goes through Curator's own
 // ingestion, so palette, hash and composition come from the pixels. Deterministic: a second run
 // renders identical bytes, finds them already stored and adds nothing.
-import sharp from 'sharp';
 import type { Deps } from '../core/deps.ts';
 import { AppError, isAppError } from '../core/errors.ts';
 import { pool } from '../core/util.ts';
 import { ingestBuffer } from '../ingest/ingest.ts';
+import { kindHash } from '../renditions/kinds.ts';
 import { channelRecord } from '../renditions/specs.ts';
 import type { AssetKind } from '../store/models.ts';
 import {
@@ -54,7 +54,7 @@ import {
   simulatePlacement,
   WEEKDAY,
 } from './performance-model.ts';
-import { renderCreative } from './template.ts';
+import { type RelayoutRecipe, relayoutImage, TEMPLATE } from './relayout.ts';
 
 export interface DemoOptions {
   onProgress?: (step: string, done: number, total: number) => void;
@@ -90,7 +90,6 @@ export interface DemoReport {
 
 const CREATOR = 'Northpeak Studio';
 const COPYRIGHT = '© 2026 Northpeak Ltd.';
-const TEMPLATE = 'northpeak-creative-v1';
 const JPEG = { master: 90, rendition: 85 } as const;
 
 const PRODUCT_NOUN: Record<MasterDesign['product'], string> = {
@@ -129,6 +128,9 @@ interface Ctx {
   assets: Record<string, AssetTruth>;
   counts: { ingested: number; duplicates: number; done: number; total: number };
   onProgress?: DemoOptions['onProgress'];
+  /** What drew the designs, for the recipes that re-make them. */
+  seed: number;
+  perCampaign: number;
 }
 
 function jobKey(j: AssetJob): string {
@@ -180,16 +182,14 @@ async function storeAsset(
   j: AssetJob,
   lineage: { master?: string; parent?: string } = {},
 ): Promise<string> {
-  const { svg, layout } = renderCreative(j.design, {
+  const { data, layout } = await relayoutImage(j.design, {
     width: j.width,
     height: j.height,
     locale: j.locale,
     logos: ctx.logos,
     cjkFont: ctx.cjkFont,
+    quality: j.kind === 'master' ? JPEG.master : JPEG.rendition,
   });
-  const data = await sharp(Buffer.from(svg))
-    .jpeg({ quality: j.kind === 'master' ? JPEG.master : JPEG.rendition })
-    .toBuffer();
   const key = jobKey(j);
   const meta = describeJob(j);
   let outcome: Awaited<ReturnType<typeof ingestBuffer>>;
@@ -241,6 +241,30 @@ async function storeAsset(
   return id;
 }
 
+/** How the engine re-makes a rendition or cut: the template laid out again (demo/relayout.ts). */
+function relayoutRecipe(
+  ctx: Ctx,
+  d: MasterDesign,
+  channel: ChannelSpec,
+  locale: Locale,
+): RelayoutRecipe {
+  const spec = ctx.deps.specs.get(channel.slug);
+  return {
+    kind: 'relayout',
+    template: TEMPLATE,
+    design: d.slug,
+    seed: ctx.seed,
+    perCampaign: ctx.perCampaign,
+    spec: { id: spec.id, version: spec.version },
+    width: channel.width,
+    height: channel.height,
+    locale,
+    format: 'jpeg',
+    quality: JPEG.rendition,
+    ...(locale === 'ja-JP' && ctx.cjkFont ? { cjkFont: ctx.cjkFont } : {}),
+  };
+}
+
 /** Master, then its renditions (in parallel), then localized cuts of the feed rendition. */
 async function buildDesign(ctx: Ctx, d: MasterDesign): Promise<MasterTruth> {
   const masterId = await storeAsset(ctx, {
@@ -265,16 +289,11 @@ async function buildDesign(ctx: Ctx, d: MasterDesign): Promise<MasterTruth> {
         },
         { master: masterId, parent: masterId },
       );
+      const recipe = relayoutRecipe(ctx, d, channel, 'en-US');
       await ctx.deps.graph.relate('derived_from', id, masterId, {
-        recipe: {
-          method: 'relayout',
-          template: TEMPLATE,
-          channel: channel.slug,
-          width: channel.width,
-          height: channel.height,
-          format: 'jpeg',
-          quality: JPEG.rendition,
-        },
+        recipe,
+        recipe_hash: kindHash(recipe),
+        explanation: `re-laid out from the ${TEMPLATE} template for ${channel.name}`,
       });
       renditions[channel.slug] = id;
     }),
@@ -297,7 +316,13 @@ async function buildDesign(ctx: Ctx, d: MasterDesign): Promise<MasterTruth> {
           },
           { master: masterId, parent: source },
         );
-        await ctx.deps.graph.relate('localized_from', id, source, { locale });
+        const recipe = relayoutRecipe(ctx, d, channel, locale);
+        await ctx.deps.graph.relate('localized_from', id, source, {
+          locale,
+          recipe,
+          recipe_hash: kindHash(recipe),
+          explanation: `the ${TEMPLATE} template laid out again in ${locale}`,
+        });
         localized[locale] = id;
       }),
     );
@@ -417,6 +442,8 @@ export async function buildDemoLibrary(deps: Deps, opts: DemoOptions = {}): Prom
     assets: {},
     counts: { ingested: 0, duplicates: 0, done: 0, total },
     onProgress: opts.onProgress,
+    seed,
+    perCampaign,
   };
   // Placements and their 90 days depend only on the designs, so the daily rows are written while
   // the images render: the database work overlaps the CPU-bound rendering.

@@ -11,6 +11,7 @@ import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { AppError, isAppError } from '../core/errors.ts';
 import type { BlobStore } from '../store/blob-store.ts';
+import { type AnyRecipeKind, kindHash } from './kinds.ts';
 import type { OutpaintProvider } from './outpaint.ts';
 import { Recipe, recipeHash, render } from './render.ts';
 import type { SpecCatalog } from './specs.ts';
@@ -42,6 +43,8 @@ export interface ProcessorDeps {
   limits: { maxPixels: number };
   /** The GPU lane's image model, for outpaint recipes. */
   outpaint?: OutpaintProvider;
+  /** Recipe kinds other than fitting a source (the demo's template re-layout). */
+  kinds?: readonly AnyRecipeKind[];
 }
 
 /** Where a job stands, as `rendition-status` reports it. */
@@ -63,6 +66,8 @@ export function renditionProcessor(deps: ProcessorDeps) {
     data: unknown,
     progress: (pct: number) => unknown = () => {},
   ): Promise<RenditionOutput> => {
+    const kindName = (data as { kind?: unknown } | null)?.kind;
+    if (typeof kindName === 'string') return makeKind(deps, kindName, data);
     const parsed = Recipe.safeParse(data);
     if (!parsed.success) throw new UnrecoverableError(`not a recipe: ${parsed.error.message}`);
     const recipe = parsed.data;
@@ -98,6 +103,39 @@ export function renditionProcessor(deps: ProcessorDeps) {
       throw e;
     }
   };
+}
+
+/** A recipe of a registered kind: made from the recipe alone, written like any output. */
+async function makeKind(
+  deps: ProcessorDeps,
+  name: string,
+  data: unknown,
+): Promise<RenditionOutput> {
+  const kind = deps.kinds?.find((k) => k.kind === name);
+  if (!kind)
+    throw new UnrecoverableError(`no recipe kind ${JSON.stringify(name.slice(0, 40))} here`);
+  const parsed = kind.schema.safeParse(data);
+  if (!parsed.success)
+    throw new UnrecoverableError(`not a ${name} recipe: ${parsed.error.message}`);
+  try {
+    const out = await kind.make(parsed.data);
+    const blob = await deps.blobs.put(out.data);
+    return {
+      hash: kindHash(parsed.data),
+      blobKey: blob.key,
+      bytes: out.data.length,
+      width: out.width,
+      height: out.height,
+      format: out.format,
+      quality: out.quality,
+      explanation: out.explanation,
+    };
+  } catch (e) {
+    if (isAppError(e) && e.code !== 'internal' && e.code !== 'unavailable') {
+      throw new UnrecoverableError(e.message);
+    }
+    throw e;
+  }
 }
 
 export interface RenditionQueueOptions extends ProcessorDeps {
