@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { pool } from '../core/util.ts';
@@ -167,6 +168,28 @@ async function main() {
     (o, i) => o.width === jobs[i]!.spec.width && o.height === jobs[i]!.spec.height,
   );
 
+  // 2b. Without Redis: the same processor in this process, bounded to 2 at a time. sharp does its
+  //     work on libuv's threads, so the event loop stays free: its delay is measured meanwhile.
+  const local = createRenditionQueue({ blobs, specs, limits: { maxPixels: 100e6 } });
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
+  const inProcess = await timed(() =>
+    Promise.all(
+      jobs.map(({ file, spec }) =>
+        local.run({
+          source: keys.get(file)!,
+          spec: { id: spec.id, version: spec.version },
+          fit: 'crop',
+          format: 'jpeg',
+          // A different quality from the queued run: a new recipe, so it renders again.
+          quality: QUALITY - 1,
+        }),
+      ),
+    ),
+  );
+  lag.disable();
+  await local.close();
+
   // 3. ImageMagick: the same centre crops with `convert`, two processes at a time.
   let im: { s: number } | undefined;
   if (!process.env.BENCH_SKIP_IM && existsSync(CONVERT)) {
@@ -193,6 +216,7 @@ async function main() {
   await rm(dir, { recursive: true, force: true });
 
   const rate = (s: number) => n / s;
+  const late = (ns: number) => Math.max(0, ns / 1e6 - 10).toFixed(1);
   const row = (name: string, s: number, rss: string) =>
     console.log(`${name.padEnd(34)} ${rate(s).toFixed(1).padStart(7)} renditions/s   ${rss}`);
   row('plain sharp loop (baseline)', plain.s, `peak RSS ${plain.rssMb.toFixed(0)} MB`);
@@ -200,6 +224,12 @@ async function main() {
     'Curator queue, 2 workers',
     queued.s,
     `peak RSS per worker ${workerRss.map((r) => r.toFixed(0)).join(' / ')} MB (the enqueuer: ${queued.rssMb.toFixed(0)} MB, ${((enqueuerCpu.user + enqueuerCpu.system) / 1e6).toFixed(1)} s CPU)`,
+  );
+  row(
+    'Curator in-process (no REDIS_URL)',
+    inProcess.s,
+    // The histogram holds each 10 ms tick's interval: the delay is what exceeds the 10 ms.
+    `event-loop delay meanwhile: p50 ${late(lag.percentile(50))} ms, p99 ${late(lag.percentile(99))} ms, max ${late(lag.max)} ms`,
   );
   if (im) row('ImageMagick convert', im.s, '(one process per rendition)');
   console.log('');
