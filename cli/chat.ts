@@ -6,11 +6,13 @@ import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { type Agent, createAgent, type TurnResult } from '../agent/agent.ts';
 import type { PendingAction } from '../agent/approvals.ts';
+import { callView } from '../agent/tool-views.ts';
 import { loadConfig } from '../core/config.ts';
 import { createDeps, type Deps } from '../core/deps.ts';
 import { isAppError, publicMessage } from '../core/errors.ts';
 import { createLogger } from '../core/log.ts';
 import { clip } from '../core/util.ts';
+import { viewText } from '../core/views.ts';
 import { newId } from '../store/ids.ts';
 import type { Actor } from '../tools/define-tool.ts';
 
@@ -174,7 +176,10 @@ async function repl(
         if (!id) out(`usage: ${cmd} <approval id>\n`);
         else if (cmd === '/approve') {
           const { action, output } = await approvals.approve(id, human, { conversationId });
-          out(`Approved and ran: ${action.summary}\n${clip(JSON.stringify(output), 800)}\n`);
+          // The tool's own view, as every surface shows it; the JSON only for a tool without one.
+          const { view } = callView(deps.tools, action.tool, action.input, output);
+          const shown = view ? viewText(view) : clip(JSON.stringify(output), 800);
+          out(`Approved and ran: ${action.summary}\n${shown}\n`);
         } else {
           const action = await approvals.deny(id, human, { conversationId });
           out(`Denied: ${action.summary}. Nothing changed.\n`);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ingestBuffer } from '../ingest/ingest.ts';
-import { makeTestDeps, type TestEnv } from '../test/helpers.ts';
+import { makeImage, makeTestDeps, type TestEnv } from '../test/helpers.ts';
 import { testRedis } from '../test/redis.ts';
 import { invokeTool } from '../tools/define-tool.ts';
 import { renditionStatus } from '../tools/rendition-status.ts';
@@ -132,6 +132,30 @@ describe('renditions as a service', () => {
     );
     expect(await renditionCount(env)).toBe(0);
   });
+
+  it('covers every file of a big request and lists the first 30 within the result budget', async () => {
+    env = await makeTestDeps({ RENDITIONS_APPROVAL_ABOVE: '100' });
+    const ids: string[] = [];
+    for (const seed of [1, 2, 3]) {
+      const data = await makeImage({ seed, width: 640, height: 400 });
+      ids.push((await ingestBuffer(env.deps, data, { name: `s${seed}.jpg` })).asset.id);
+    }
+    const out = await invokeTool(
+      requestRenditions,
+      { assetIds: ids, specs: env.deps.specs.all().map((s) => s.id) },
+      env.deps,
+      actor,
+    );
+    expect(out.total).toBe(39);
+    expect(out.done).toBe(39);
+    expect(out.items).toHaveLength(30);
+    expect(await renditionCount(env)).toBe(39);
+    const view = requestRenditions.view!(
+      out,
+      requestRenditions.input.parse({ assetIds: ids, specs: ['x'] }),
+    );
+    expect(JSON.stringify(view)).toContain('30 of 39 shown');
+  }, 60_000);
 
   it('refuses unknown channels by name, listing the known ones, and reports a bad source per item', async () => {
     env = await makeTestDeps();

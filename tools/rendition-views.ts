@@ -24,8 +24,11 @@ export const RenditionItem = z.object({
   url: z.string().optional().describe('the rendition file'),
 });
 
+/** The items a result lists in full; the counts cover every one. */
+export const SHOWN = 30;
+
 export const RenditionsResult = z.object({
-  items: z.array(RenditionItem),
+  items: z.array(RenditionItem).describe(`the first ${SHOWN}; the counts cover all`),
   total: z.number(),
   done: z.number(),
   pending: z.number(),
@@ -44,8 +47,11 @@ export function withUrls(deps: Services, items: Item[], mode: string): Rendition
       : {}),
   }));
   const count = (s: Item['state'][]) => items.filter((i) => s.includes(i.state)).length;
+  // Failures first, then what is still running, so a long request shows what needs attention.
+  const order = { failed: 0, running: 1, queued: 2, done: 3 } as const;
+  const shown = [...out].sort((a, b) => order[a.state] - order[b.state]).slice(0, SHOWN);
   return {
-    items: out,
+    items: shown,
     total: items.length,
     done: count(['done']),
     pending: count(['queued', 'running']),
@@ -83,6 +89,9 @@ export function renditionsView(out: RenditionsResult, title: string): View {
     total: out.total,
     note:
       [
+        out.total > out.items.length
+          ? `${out.items.length} of ${out.total} shown; rendition-status with an asset id lists each asset's.`
+          : '',
         reused ? `${reused} already existed from the same recipe and were not made again.` : '',
         out.pending
           ? `Ask for the rendition status${out.items[0] ? ` of ${out.items[0].sourceId}` : ''} to see the rest.`

@@ -17,7 +17,7 @@ const Input = z.object({
   fit: Fit.default('smart-crop').describe(
     'smart-crop keeps faces, the headline and the logo; crop centres; contain, blur-fill and extend keep the whole picture; outpaint has an image model paint the margins (generative: a draft until approved)',
   ),
-  prompt: z
+  outpaintPrompt: z
     .string()
     .trim()
     .min(1)
@@ -77,7 +77,7 @@ export const requestRenditions = defineTool({
       fit: input.fit,
       format: input.format,
       focal: input.focal,
-      prompt: input.prompt,
+      prompt: input.outpaintPrompt,
     });
     return {
       ...withUrls(deps, items, deps.renditions.mode),
