@@ -195,6 +195,8 @@ export class RenditionService {
     let p = this.inflight.get(hash);
     if (p) return p;
     this.meta.set(hash, { sourceId: source.id, spec: spec.id });
+    // What a hash was for, while its record is not written yet: the latest few thousand suffice.
+    if (this.meta.size > 5000) this.meta.delete(this.meta.keys().next().value!);
     p = this.d.queue
       .run(recipe, { timeoutMs: 30 * 60_000 })
       .then((out) => this.record(source, spec, recipe, out))
