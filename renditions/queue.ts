@@ -83,26 +83,38 @@ export function renditionProcessor(deps: ProcessorDeps) {
       const out = await render(source, spec, recipe, deps.limits, { outpaint: deps.outpaint });
       // Rendered, being written: one report per job keeps Redis round trips off the hot path.
       await progress(80);
-      const blob = await deps.blobs.put(out.data);
-      return {
-        hash: recipeHash(recipe),
-        blobKey: blob.key,
-        bytes: out.bytes,
-        width: out.width,
-        height: out.height,
-        format: out.format,
-        quality: out.quality,
-        explanation: out.explanation,
-        window: out.window,
-      };
+      return await written(deps, recipeHash(recipe), out);
     } catch (e) {
-      // Input that is wrong stays wrong: no retry. Anything else (a disk, a lost blob read) may pass.
-      if (isAppError(e) && e.code !== 'internal' && e.code !== 'unavailable') {
-        throw new UnrecoverableError(e.message);
-      }
-      throw e;
+      throw retryable(e);
     }
   };
+}
+
+/** The output in the blob store, and what the service records of it. */
+async function written(
+  deps: ProcessorDeps,
+  hash: string,
+  out: Omit<RenditionOutput, 'hash' | 'blobKey' | 'bytes'> & { data: Buffer },
+): Promise<RenditionOutput> {
+  const blob = await deps.blobs.put(out.data);
+  return {
+    hash,
+    blobKey: blob.key,
+    bytes: out.data.length,
+    width: out.width,
+    height: out.height,
+    format: out.format,
+    quality: out.quality,
+    explanation: out.explanation,
+    ...(out.window ? { window: out.window } : {}),
+  };
+}
+
+/** Input that is wrong stays wrong: no retry. Anything else (a disk, a provider) may pass. */
+function retryable(e: unknown): unknown {
+  return isAppError(e) && e.code !== 'internal' && e.code !== 'unavailable'
+    ? new UnrecoverableError(e.message)
+    : e;
 }
 
 /** A recipe of a registered kind: made from the recipe alone, written like any output. */
@@ -118,23 +130,9 @@ async function makeKind(
   if (!parsed.success)
     throw new UnrecoverableError(`not a ${name} recipe: ${parsed.error.message}`);
   try {
-    const out = await kind.make(parsed.data);
-    const blob = await deps.blobs.put(out.data);
-    return {
-      hash: kindHash(parsed.data),
-      blobKey: blob.key,
-      bytes: out.data.length,
-      width: out.width,
-      height: out.height,
-      format: out.format,
-      quality: out.quality,
-      explanation: out.explanation,
-    };
+    return await written(deps, kindHash(parsed.data), await kind.make(parsed.data));
   } catch (e) {
-    if (isAppError(e) && e.code !== 'internal' && e.code !== 'unavailable') {
-      throw new UnrecoverableError(e.message);
-    }
-    throw e;
+    throw retryable(e);
   }
 }
 
