@@ -367,8 +367,11 @@ export async function render(
   const attach = r.format === 'jpeg' && r.metadata === 'strip';
   const profile = attach ? await srgbProfile() : undefined;
   const tag = (f: Sharp) => (attach ? f : f.withIccProfile('srgb'));
+  // The first encode runs the fitted pipeline itself: a clone costs a few ms a rendition.
+  let fresh = true;
   const direct = () => {
-    const f = frame.clone().toColourspace('srgb');
+    const f = (fresh ? frame : frame.clone()).toColourspace('srgb');
+    fresh = false;
     return r.metadata === 'keep' ? f.keepMetadata().withIccProfile('srgb') : tag(f);
   };
   let pixels: (() => Sharp) | undefined;
