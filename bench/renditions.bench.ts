@@ -38,6 +38,8 @@ const QUALITY = 86;
 // Jobs each worker runs at once (curator worker's default): one renders while the other does I/O.
 const PER_WORKER = Number(process.env.BENCH_PER_WORKER ?? 2);
 const CONVERT = '/usr/bin/convert';
+/** Slices of the sources each side runs in turn. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const ROOT = path.resolve(import.meta.dirname, '..');
 const CACHE = path.join(os.tmpdir(), `curator-bench-renditions-${WIDTH}x${HEIGHT}-v1`);
 
@@ -90,29 +92,8 @@ async function main() {
     `${SOURCES} sources ${WIDTH}×${HEIGHT} JPEG × ${targets.length} specs = ${n} renditions (centre crop, JPEG q${QUALITY}), 2 at a time each; ${os.availableParallelism()} cores\n`,
   );
 
-  // 1. A plain sharp loop: decode, cover-resize, encode, write the file (as ImageMagick does below).
-  const plainDir = await mkdtemp(path.join(os.tmpdir(), 'curator-bench-sharp-'));
-  const plain = await timed(() =>
-    pool(jobs, 2, async ({ file, spec }, i) => {
-      await sharp(file)
-        .resize(spec.width, spec.height, { fit: 'cover' })
-        .jpeg({ quality: QUALITY })
-        .toFile(path.join(plainDir, `${i}.jpg`));
-    }),
-  );
-  await rm(plainDir, { recursive: true, force: true });
-  // 1b. The same loop keeping its outputs in memory: the floor, with no file written at all.
-  const memory = await timed(() =>
-    pool(jobs, 2, async ({ file, spec }) => {
-      await sharp(file)
-        .resize(spec.width, spec.height, { fit: 'cover' })
-        .jpeg({ quality: QUALITY })
-        .toBuffer();
-    }),
-  );
-
-  // 2. Curator's queue: BullMQ on Redis, two worker processes, the engine's full output path
-  //    (exact size, sRGB with the profile, byte limit checked, metadata stripped, blob written).
+  // Every side runs on the same sources in turn, round after round (ROUNDS slices of the sources):
+  // a machine that speeds up or slows down meanwhile weighs on all of them alike.
   const redis = await testRedis();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'curator-bench-renditions-'));
   const blobs = new FsBlobStore(path.join(dir, 'blobs'));
@@ -130,11 +111,7 @@ async function main() {
     spawn(
       process.execPath,
       [path.join(ROOT, 'bin/curator.js'), 'worker', '--concurrency', String(PER_WORKER)],
-      {
-        cwd: ROOT,
-        env,
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
+      { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] },
     ),
   );
   const queue = createRenditionQueue({
@@ -144,6 +121,7 @@ async function main() {
     redisUrl: redis.url,
     prefix,
   });
+  const local = createRenditionQueue({ blobs, specs, limits: { maxPixels: 100e6 } });
   // Warm-up: one job per worker, so process start and module loading are not timed.
   await Promise.all(
     [0, 1].map((i) =>
@@ -154,61 +132,45 @@ async function main() {
       }),
     ),
   );
-  const cpu0 = process.cpuUsage();
-  const queued = await timed(() =>
-    Promise.all(
-      jobs.map(({ file, spec }) =>
-        queue.run(
-          {
-            source: keys.get(file)!,
-            spec: { id: spec.id, version: spec.version },
-            fit: 'crop',
-            format: 'jpeg',
-            quality: QUALITY,
-          },
-          { timeoutMs: 30 * 60_000 },
-        ),
-      ),
-    ),
-  );
-  const enqueuerCpu = process.cpuUsage(cpu0);
-  const workerRss = await Promise.all(workers.map((w) => peakRssOf(w.pid!)));
-  for (const w of workers) w.kill('SIGTERM');
-  await queue.close();
-  await redis.stop();
-  const sizesOk = queued.result.every(
-    (o, i) => o.width === jobs[i]!.spec.width && o.height === jobs[i]!.spec.height,
-  );
-
-  // 2b. Without Redis: the same processor in this process, bounded to 2 at a time. sharp does its
-  //     work on libuv's threads, so the event loop stays free: its delay is measured meanwhile.
-  const local = createRenditionQueue({ blobs, specs, limits: { maxPixels: 100e6 } });
-  const lag = monitorEventLoopDelay({ resolution: 10 });
-  lag.enable();
-  const inProcess = await timed(() =>
-    Promise.all(
-      jobs.map(({ file, spec }) =>
-        local.run({
-          source: keys.get(file)!,
-          spec: { id: spec.id, version: spec.version },
-          fit: 'crop',
-          format: 'jpeg',
-          // A different quality from the queued run: a new recipe, so it renders again.
-          quality: QUALITY - 1,
-        }),
-      ),
-    ),
-  );
-  lag.disable();
-  await local.close();
-
-  // 3. ImageMagick: the same centre crops with `convert`, two processes at a time.
-  let im: { s: number } | undefined;
-  if (!process.env.BENCH_SKIP_IM && existsSync(CONVERT)) {
-    const out = path.join(dir, 'im');
-    await mkdir(out, { recursive: true });
-    im = await timed(() =>
-      pool(jobs, 2, async ({ file, spec }, i) => {
+  const useIm = !process.env.BENCH_SKIP_IM && existsSync(CONVERT);
+  const scratch = path.join(dir, 'out');
+  await mkdir(scratch, { recursive: true });
+  const recipe = (j: (typeof jobs)[number], quality: number) => ({
+    source: keys.get(j.file)!,
+    spec: { id: j.spec.id, version: j.spec.version },
+    fit: 'crop' as const,
+    format: 'jpeg' as const,
+    quality,
+  });
+  const sides = {
+    // 1. A plain sharp loop: decode, cover-resize, encode, write the file (as ImageMagick does).
+    plain: (part: typeof jobs) =>
+      pool(part, 2, async ({ file, spec }, i) => {
+        await sharp(file)
+          .resize(spec.width, spec.height, { fit: 'cover' })
+          .jpeg({ quality: QUALITY })
+          .toFile(path.join(scratch, `s${i}.jpg`));
+      }),
+    // 1b. The same loop keeping its outputs in memory: the floor, with no file written at all.
+    memory: (part: typeof jobs) =>
+      pool(part, 2, async ({ file, spec }) => {
+        await sharp(file)
+          .resize(spec.width, spec.height, { fit: 'cover' })
+          .jpeg({ quality: QUALITY })
+          .toBuffer();
+      }),
+    // 2. Curator's queue: BullMQ on Redis, two worker processes, the engine's full output path
+    //    (exact size, sRGB with the profile, byte limit checked, metadata stripped, blob written).
+    queued: (part: typeof jobs) =>
+      Promise.all(part.map((j) => queue.run(recipe(j, QUALITY), { timeoutMs: 30 * 60_000 }))),
+    // 2b. Without Redis: the same processor in this process, 2 at a time (another quality: new
+    //     recipes, so it renders rather than finds). sharp works on libuv's threads, so the event
+    //     loop stays free: its delay is measured while this side runs.
+    inProcess: (part: typeof jobs) =>
+      Promise.all(part.map((j) => local.run(recipe(j, QUALITY - 1)))),
+    // 3. ImageMagick: the same centre crops with `convert`, two processes at a time.
+    im: (part: typeof jobs) =>
+      pool(part, 2, async ({ file, spec }, i) => {
         const size = `${spec.width}x${spec.height}`;
         await run(CONVERT, [
           file,
@@ -220,11 +182,55 @@ async function main() {
           size,
           '-quality',
           String(QUALITY),
-          path.join(out, `${i}.jpg`),
+          path.join(scratch, `m${i}.jpg`),
         ]);
       }),
-    );
+  };
+  type Side = keyof typeof sides;
+  const seconds: Record<Side, number> = { plain: 0, memory: 0, queued: 0, inProcess: 0, im: 0 };
+  const rss: Record<Side, number> = { plain: 0, memory: 0, queued: 0, inProcess: 0, im: 0 };
+  // One monitor per round: a re-enabled one would count the pause between rounds as delay.
+  const lags: ReturnType<typeof monitorEventLoopDelay>[] = [];
+  const cpu = { queued: 0 };
+  let sizesOk = true;
+  const per = Math.ceil(files.length / ROUNDS);
+  for (let r = 0; r < ROUNDS; r++) {
+    const slice = new Set(files.slice(r * per, (r + 1) * per));
+    const part = jobs.filter((j) => slice.has(j.file));
+    if (!part.length) continue;
+    for (const side of Object.keys(sides) as Side[]) {
+      if (side === 'im' && !useIm) continue;
+      const lag = side === 'inProcess' ? monitorEventLoopDelay({ resolution: 10 }) : undefined;
+      lag?.enable();
+      const cpu0 = process.cpuUsage();
+      const t = await timed(() => sides[side](part) as Promise<unknown>);
+      if (lag) {
+        lag.disable();
+        lags.push(lag);
+      }
+      if (side === 'queued') {
+        const c = process.cpuUsage(cpu0);
+        cpu.queued += (c.user + c.system) / 1e6;
+        const outs = t.result as { width: number; height: number }[];
+        sizesOk &&= outs.every(
+          (o, i) => o.width === part[i]!.spec.width && o.height === part[i]!.spec.height,
+        );
+      }
+      seconds[side] += t.s;
+      rss[side] = Math.max(rss[side], t.rssMb);
+    }
   }
+  const workerRss = await Promise.all(workers.map((w) => peakRssOf(w.pid!)));
+  for (const w of workers) w.kill('SIGTERM');
+  await queue.close();
+  await local.close();
+  await redis.stop();
+  const plain = { s: seconds.plain, rssMb: rss.plain };
+  const memory = { s: seconds.memory };
+  const queued = { s: seconds.queued, rssMb: rss.queued };
+  const inProcess = { s: seconds.inProcess };
+  const im = useIm ? { s: seconds.im } : undefined;
+  const enqueuerCpu = { user: cpu.queued * 1e6, system: 0 };
   await rm(dir, { recursive: true, force: true });
 
   const rate = (s: number) => n / s;
@@ -242,7 +248,7 @@ async function main() {
     'Curator in-process (no REDIS_URL)',
     inProcess.s,
     // The histogram holds each 10 ms tick's interval: the delay is what exceeds the 10 ms.
-    `event-loop delay meanwhile: p50 ${late(lag.percentile(50))} ms, p99 ${late(lag.percentile(99))} ms, max ${late(lag.max)} ms`,
+    `event-loop delay meanwhile (worst round): p50 ${late(Math.max(...lags.map((l) => l.percentile(50))))} ms, p99 ${late(Math.max(...lags.map((l) => l.percentile(99))))} ms, max ${late(Math.max(...lags.map((l) => l.max)))} ms`,
   );
   if (im) row('ImageMagick convert', im.s, '(one process per rendition)');
   console.log('');
