@@ -6,6 +6,8 @@ import { RECIPE_KINDS } from '../core/recipe-kinds.ts';
 import { kindHash } from '../renditions/kinds.ts';
 import { renditionProcessor } from '../renditions/queue.ts';
 import { makeTestDeps, type TestEnv } from '../test/helpers.ts';
+import { invokeTool } from '../tools/define-tool.ts';
+import { traceLineage } from '../tools/trace-lineage.ts';
 import { buildDemoLibrary, type DemoReport } from './build.ts';
 import { GROUND_TRUTH_FILE, type GroundTruth } from './ground-truth.ts';
 
@@ -245,4 +247,40 @@ describe('buildDemoLibrary (small library)', () => {
       expect([out.width, out.height]).toEqual([child.width, child.height]);
     }
   }, 120_000);
+
+  it("traces a master's whole lineage in one query per level, with the recipes", async () => {
+    const { deps } = env;
+    const master = truth.masters.find((m) => Object.keys(m.localized).length > 0)!;
+    const family = Object.entries(truth.assets).filter(
+      ([id, a]) => a.master === master.assetId && id !== master.assetId,
+    );
+    const out = await invokeTool(traceLineage, { assetId: master.assetId }, deps, {
+      actor: { id: 'test', surface: 'test' },
+    });
+    expect(out.counts.descendants).toBe(family.length);
+    expect(new Set(out.descendants.map((d) => d.id))).toEqual(new Set(family.map(([id]) => id)));
+    for (const d of out.descendants) {
+      const t = truth.assets[d.id]!;
+      expect(d.from).toBe(t.parent);
+      expect(d.depth).toBe(t.kind === 'localized' ? 2 : 1);
+      expect(d.recipeHash, d.id).toMatch(/^[0-9a-f]{64}$/);
+      expect(d.made).toMatch(/northpeak-creative-v1 re-layout for/);
+    }
+    expect(out.counts.byKind).toEqual({
+      rendition: family.filter(([, a]) => a.kind === 'rendition').length,
+      localized: family.filter(([, a]) => a.kind === 'localized').length,
+    });
+    // Up from a localized cut: its rendition, then the master.
+    const cut = family.find(([, a]) => a.kind === 'localized')![0];
+    const up = await invokeTool(traceLineage, { assetId: cut, direction: 'ancestors' }, deps, {
+      actor: { id: 'test', surface: 'test' },
+    });
+    expect(up.ancestors.map((a) => [a.depth, a.kind])).toEqual([
+      [1, 'rendition'],
+      [2, 'master'],
+    ]);
+    expect(up.ancestors[1]!.id).toBe(master.assetId);
+    const view = traceLineage.view!(up, traceLineage.input.parse({ assetId: cut }));
+    expect(JSON.stringify(view)).toContain('2 ancestors');
+  });
 });

@@ -12,6 +12,32 @@ const EdgeRow = z.object({
   locale: z.unknown().optional(),
 });
 
+/** One asset reached by a walk, and the edge it was reached by. */
+export interface LineageStep {
+  id: string;
+  edge: AssetEdge;
+  /** The asset it hangs from in the walk: its parent going down, its child going up. */
+  from: string;
+  depth: number;
+  recipe?: unknown;
+  recipeHash?: string;
+  locale?: string;
+}
+
+const WalkEdge = z.object({
+  in: zKey.optional(),
+  out: zKey.optional(),
+  recipe: z.unknown().optional(),
+  recipe_hash: z.string().optional(),
+  locale: z.unknown().optional(),
+});
+const WalkRow = z.object({
+  id: zKey,
+  d: z.array(WalkEdge).default([]),
+  l: z.array(WalkEdge).default([]),
+  v: z.array(WalkEdge).default([]),
+});
+
 export interface LineageNode {
   id: string;
   edge: AssetEdge;
@@ -69,6 +95,61 @@ export class GraphRepository {
       } = r as typeof r & { id?: unknown };
       return { child, hash: recipe_hash, data: { ...data, recipe_hash } };
     });
+  }
+
+  /**
+   * The lineage below (`down`: what was made from it) or above (`up`: what it was made from) an
+   * asset, to `depth` levels: one query per level, whatever the level's width, each node once
+   * (a diamond or a cycle in old data never loops). Stops after `limit` nodes.
+   */
+  async walk(
+    root: string,
+    direction: 'down' | 'up',
+    depth: number,
+    limit = 5000,
+  ): Promise<{ steps: LineageStep[]; truncated: boolean }> {
+    const steps: LineageStep[] = [];
+    const seen = new Set([root]);
+    let frontier = [root];
+    const far = direction === 'down' ? 'in' : 'out';
+    const arrow = direction === 'down' ? '<-' : '->';
+    const sql = `SELECT id,
+        ${arrow}derived_from.{ ${far}, recipe, recipe_hash } AS d,
+        ${arrow}localized_from.{ ${far}, locale, recipe, recipe_hash } AS l,
+        ${arrow}variant_of.{ ${far} } AS v
+      FROM $ids`;
+    for (let level = 1; level <= depth && frontier.length; level++) {
+      const [rows] = await this.db.query<[unknown[]]>(sql, {
+        ids: frontier.map((id) => rid('asset', id)),
+      });
+      const next: string[] = [];
+      for (const row of WalkRow.array().parse(rows)) {
+        const from = row.id;
+        const edges = [
+          ...row.d.map((e) => ({ ...e, edge: 'derived_from' as const })),
+          ...row.l.map((e) => ({ ...e, edge: 'localized_from' as const })),
+          ...row.v.map((e) => ({ ...e, edge: 'variant_of' as const })),
+        ];
+        for (const e of edges) {
+          const id = e[far];
+          if (!id || seen.has(id)) continue;
+          if (steps.length >= limit) return { steps, truncated: true };
+          seen.add(id);
+          steps.push({
+            id,
+            edge: e.edge,
+            from,
+            depth: level,
+            ...(e.recipe !== undefined ? { recipe: e.recipe } : {}),
+            ...(e.recipe_hash ? { recipeHash: e.recipe_hash } : {}),
+            ...(e.locale ? { locale: String(e.locale) } : {}),
+          });
+          next.push(id);
+        }
+      }
+      frontier = next;
+    }
+    return { steps, truncated: false };
   }
 
   async edges(): Promise<{ edge: AssetEdge; child: string; parent: string }[]> {

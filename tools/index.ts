@@ -17,6 +17,7 @@ import { requestRenditions } from './request-renditions.ts';
 import { searchAssets } from './search-assets.ts';
 import { setAssetStatus } from './set-asset-status.ts';
 import { topPerformers } from './top-performers.ts';
+import { traceLineage } from './trace-lineage.ts';
 import { undoAction } from './undo-action.ts';
 import { updateAssetMetadata } from './update-asset-metadata.ts';
 
@@ -24,6 +25,7 @@ export const catalog: readonly AnyTool[] = [
   listAssets,
   searchAssets,
   getAsset,
+  traceLineage,
   findSimilar,
   findDuplicates,
   describeAsset,
