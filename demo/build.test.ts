@@ -8,6 +8,7 @@ import { renditionProcessor } from '../renditions/queue.ts';
 import { makeTestDeps, type TestEnv } from '../test/helpers.ts';
 import { invokeTool } from '../tools/define-tool.ts';
 import { traceLineage } from '../tools/trace-lineage.ts';
+import { whereUsed } from '../tools/where-used.ts';
 import { buildDemoLibrary, type DemoReport } from './build.ts';
 import { GROUND_TRUTH_FILE, type GroundTruth } from './ground-truth.ts';
 
@@ -282,5 +283,18 @@ describe('buildDemoLibrary (small library)', () => {
     expect(up.ancestors[1]!.id).toBe(master.assetId);
     const view = traceLineage.view!(up, traceLineage.input.parse({ assetId: cut }));
     expect(JSON.stringify(view)).toContain('2 ancestors');
+  });
+
+  it('says where a master is used: the placements of everything made from it, by campaign', async () => {
+    const { deps } = env;
+    const master = truth.masters[0]!;
+    const out = await invokeTool(whereUsed, { assetId: master.assetId }, deps, {
+      actor: { id: 'test', surface: 'test' },
+    });
+    const expected = truth.placements.filter((p) => p.master === master.assetId);
+    expect(out.counts.placements).toBe(expected.length);
+    expect(new Set(out.uses.map((u) => u.placement))).toEqual(new Set(expected.map((p) => p.id)));
+    expect(out.campaigns.map((c) => c.id)).toEqual([master.campaign]);
+    expect(out.uses.every((u) => u.depth >= 1)).toBe(true);
   });
 });

@@ -159,6 +159,19 @@ export class CatalogRepository {
     ].sort();
   }
 
+  /** The placements of any of these assets: one query per 500 assets (the asset index serves it). */
+  async placementsOf(assets: readonly string[]): Promise<Placement[]> {
+    const out: Placement[] = [];
+    for (let i = 0; i < assets.length; i += 500) {
+      const [rows] = await this.db.query<[unknown[]]>(
+        'SELECT * FROM placement WHERE asset IN $assets ORDER BY id',
+        { assets: assets.slice(i, i + 500).map((a) => rid('asset', a)) },
+      );
+      out.push(...PlacementRow.array().parse(rows).map(toPlacement));
+    }
+    return out;
+  }
+
   async placements(filter: { campaign?: string; asset?: string } = {}): Promise<Placement[]> {
     const parts: string[] = [];
     const vars: Record<string, unknown> = {};
@@ -174,18 +187,20 @@ export class CatalogRepository {
       `SELECT * FROM placement ${parts.length ? `WHERE ${parts.join(' AND ')}` : ''} ORDER BY id`,
       vars,
     );
-    return PlacementRow.array()
-      .parse(rows)
-      .map((r) => ({
-        id: r.id,
-        asset: r.asset,
-        campaign: r.campaign,
-        channel: r.channel,
-        market: r.market,
-        startDate: r.start_date,
-        endDate: r.end_date,
-      }));
+    return PlacementRow.array().parse(rows).map(toPlacement);
   }
+}
+
+function toPlacement(r: z.infer<typeof PlacementRow>): Placement {
+  return {
+    id: r.id,
+    asset: r.asset,
+    campaign: r.campaign,
+    channel: r.channel,
+    market: r.market,
+    startDate: r.start_date,
+    endDate: r.end_date,
+  };
 }
 
 function toCampaign(r: z.infer<typeof CampaignRow>): Campaign {

@@ -20,12 +20,14 @@ import { topPerformers } from './top-performers.ts';
 import { traceLineage } from './trace-lineage.ts';
 import { undoAction } from './undo-action.ts';
 import { updateAssetMetadata } from './update-asset-metadata.ts';
+import { whereUsed } from './where-used.ts';
 
 export const catalog: readonly AnyTool[] = [
   listAssets,
   searchAssets,
   getAsset,
   traceLineage,
+  whereUsed,
   findSimilar,
   findDuplicates,
   describeAsset,
