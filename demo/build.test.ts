@@ -7,6 +7,7 @@ import { kindHash } from '../renditions/kinds.ts';
 import { renditionProcessor } from '../renditions/queue.ts';
 import { makeTestDeps, type TestEnv } from '../test/helpers.ts';
 import { invokeTool } from '../tools/define-tool.ts';
+import { impactOfChange } from '../tools/impact-of-change.ts';
 import { traceLineage } from '../tools/trace-lineage.ts';
 import { whereUsed } from '../tools/where-used.ts';
 import { buildDemoLibrary, type DemoReport } from './build.ts';
@@ -296,5 +297,28 @@ describe('buildDemoLibrary (small library)', () => {
     expect(new Set(out.uses.map((u) => u.placement))).toEqual(new Set(expected.map((p) => p.id)));
     expect(out.campaigns.map((c) => c.id)).toEqual([master.campaign]);
     expect(out.uses.every((u) => u.depth >= 1)).toBe(true);
+  });
+
+  it('gives the impact of changing a master: derived assets, re-renders, live placements and their spend', async () => {
+    const { deps } = env;
+    const master = truth.masters[1]!;
+    const out = await invokeTool(impactOfChange, { assetId: master.assetId }, deps, {
+      actor: { id: 'test', surface: 'test' },
+    });
+    const family = Object.entries(truth.assets).filter(
+      ([id, a]) => a.master === master.assetId && id !== master.assetId,
+    );
+    expect(out.counts.descendants).toBe(family.length);
+    expect(out.counts.rerender).toBe(family.length);
+    const placed = truth.placements.filter((p) => p.master === master.assetId);
+    expect(out.counts.placements).toBe(placed.length);
+    // The spend matches the store's own rows for those placements over the window.
+    const rows = (
+      await deps.performance.daily({ from: out.window!.from, to: out.window!.to })
+    ).filter((r) => placed.some((p) => p.id === r.placement));
+    const spend = rows.reduce((n, r) => n + r.spend, 0);
+    expect(out.totals.spend).toBeCloseTo(spend, 1);
+    expect(out.totals.conversions).toBe(rows.reduce((n, r) => n + r.conversions, 0));
+    expect(out.window!.to).toBe(await deps.performance.latestDay());
   });
 });

@@ -84,6 +84,15 @@ export class PerformanceRepository {
     return Daily.array().parse(rows);
   }
 
+  /** The latest day with any data (the `day` index serves it), or null when there is none. */
+  async latestDay(): Promise<string | null> {
+    const [rows] = await this.db.query<[unknown[]]>(
+      'SELECT VALUE day FROM perf_daily ORDER BY day DESC LIMIT 1',
+    );
+    const d = rows?.[0];
+    return typeof d === 'string' ? d : null;
+  }
+
   async count(): Promise<number> {
     const [rows] = await this.db.query<[{ n: number }[]]>(
       'SELECT count() AS n FROM perf_daily GROUP ALL',

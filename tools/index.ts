@@ -9,6 +9,7 @@ import { explainPerformance } from './explain-performance.ts';
 import { findDuplicates } from './find-duplicates.ts';
 import { findSimilar } from './find-similar.ts';
 import { getAsset } from './get-asset.ts';
+import { impactOfChange } from './impact-of-change.ts';
 import { listAssets } from './list-assets.ts';
 import { listChannelSpecs } from './list-channel-specs.ts';
 import { recommendBudget } from './recommend-budget.ts';
@@ -28,6 +29,7 @@ export const catalog: readonly AnyTool[] = [
   getAsset,
   traceLineage,
   whereUsed,
+  impactOfChange,
   findSimilar,
   findDuplicates,
   describeAsset,
