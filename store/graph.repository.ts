@@ -1,6 +1,7 @@
 // Typed edges between assets (derived_from, localized_from, variant_of) and the lineage walk over them.
 import type { Surreal } from 'surrealdb';
 import { z } from 'zod';
+import { AppError } from '../core/errors.ts';
 import { rid, zKey } from './ids.ts';
 
 export type AssetEdge = 'derived_from' | 'localized_from' | 'variant_of';
@@ -50,6 +51,17 @@ export class GraphRepository {
 
   /** child -edge-> parent, idempotent; `data` carries the recipe or the locale. */
   async relate(edge: AssetEdge, child: string, parent: string, data: Record<string, unknown> = {}) {
+    // A lineage is a tree of makings: an asset made from its own descendant is refused.
+    if (child === parent) {
+      throw new AppError('conflict', `asset ${child} cannot be ${edge.replace('_', ' ')} itself`);
+    }
+    const above = await this.walk(parent, 'up', 64);
+    if (above.steps.some((s) => s.id === child)) {
+      throw new AppError(
+        'conflict',
+        `a cycle: ${parent} already comes from ${child}, so ${child} cannot be ${edge.replace('_', ' ')} it`,
+      );
+    }
     await this.db.query(
       `IF (SELECT id FROM type::table($edge) WHERE in = $child AND out = $parent) = [] {
          RELATE $child->(type::table($edge))->$parent CONTENT $data;
