@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { shiftDay } from '../core/dates.ts';
 import { views } from '../core/views.ts';
-import { parseKey } from '../store/ids.ts';
+import { usesOf } from '../graph/uses.ts';
 import { AssetIdInput } from './asset-views.ts';
 import { defineTool } from './define-tool.ts';
 
@@ -98,13 +98,7 @@ export const impactOfChange = defineTool({
     });
   },
   run: async ({ assetId, cursor }, deps) => {
-    const id = parseKey('asset', assetId);
-    const root = await deps.assets.get(id);
-    const { steps } = await deps.graph.walk(id, 'down', 10);
-    const depthOf = new Map<string, number>([
-      [id, 0],
-      ...steps.map((s) => [s.id, s.depth] as const),
-    ]);
+    const { root, steps, depthOf, placements, campaigns, live } = await usesOf(deps, assetId);
     const byKind: Record<string, number> = {};
     for (let i = 0; i < steps.length; i += 500) {
       for (const a of await deps.assets.byIds(steps.slice(i, i + 500).map((s) => s.id)))
@@ -112,8 +106,6 @@ export const impactOfChange = defineTool({
     }
     // What the ripple re-makes: descendants whose edge carries a recipe the engine knows.
     const rerender = steps.filter((s) => s.edge !== 'variant_of' && s.recipe !== undefined).length;
-    const placements = await deps.catalog.placementsOf([...depthOf.keys()]);
-    const campaigns = new Map((await deps.catalog.campaigns()).map((c) => [c.id, c]));
     const asOf = await deps.performance.latestDay();
     const window = asOf ? { from: shiftDay(asOf, -(WINDOW_DAYS - 1)), to: asOf, asOf } : null;
     const totals = new Map(
@@ -123,7 +115,6 @@ export const impactOfChange = defineTool({
           )
         : [],
     );
-    const today = new Date().toISOString().slice(0, 10);
     const rows = placements.map((p) => {
       const t = totals.get(p.id);
       return {
@@ -133,7 +124,7 @@ export const impactOfChange = defineTool({
         campaign: p.campaign,
         channel: p.channel,
         market: p.market,
-        live: campaigns.get(p.campaign)?.status === 'active' && (!p.endDate || p.endDate >= today),
+        live: live(p),
         spend: t?.spend ?? 0,
         conversions: t?.conversions ?? 0,
         impressions: t?.impressions ?? 0,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { views } from '../core/views.ts';
-import { parseKey } from '../store/ids.ts';
+import { usesOf } from '../graph/uses.ts';
 import { AssetIdInput } from './asset-views.ts';
 import { defineTool } from './define-tool.ts';
 
@@ -70,18 +70,7 @@ export const whereUsed = defineTool({
       total: out.counts.placements,
     }),
   run: async ({ assetId }, deps) => {
-    const id = parseKey('asset', assetId);
-    const root = await deps.assets.get(id);
-    const { steps } = await deps.graph.walk(id, 'down', 10);
-    const depthOf = new Map<string, number>([
-      [id, 0],
-      ...steps.map((s) => [s.id, s.depth] as const),
-    ]);
-    const placements = await deps.catalog.placementsOf([...depthOf.keys()]);
-    const campaigns = new Map((await deps.catalog.campaigns()).map((c) => [c.id, c]));
-    const today = new Date().toISOString().slice(0, 10);
-    const liveOf = (p: (typeof placements)[number]) =>
-      campaigns.get(p.campaign)?.status === 'active' && (!p.endDate || p.endDate >= today);
+    const { root, depthOf, placements, campaigns, live: liveOf } = await usesOf(deps, assetId);
     const sorted = [...placements].sort(
       (a, b) => Number(liveOf(b)) - Number(liveOf(a)) || a.id.localeCompare(b.id),
     );
