@@ -162,13 +162,12 @@ export function createRenditionQueue(opts: RenditionQueueOptions): RenditionQueu
 class BullQueue implements RenditionQueue {
   readonly mode = 'bullmq' as const;
   private readonly lanes = new Map<Lane, { queue: Queue; events: QueueEvents }>();
-  private readonly connection: Redis;
+  /** Opened with the first lane: a command that never renders never connects to Redis. */
+  private connection?: Redis;
   private readonly attempts: number;
   private readonly backoffMs: number;
 
   constructor(private readonly opts: RenditionQueueOptions) {
-    // Blocking commands must wait through a reconnect rather than fail.
-    this.connection = new Redis(opts.redisUrl!, { maxRetriesPerRequest: null });
     this.attempts = opts.attempts ?? 3;
     this.backoffMs = opts.backoffMs ?? 1000;
   }
@@ -178,6 +177,8 @@ class BullQueue implements RenditionQueue {
     let l = this.lanes.get(lane);
     if (!l) {
       const prefix = this.opts.prefix ?? 'curator';
+      // Blocking commands must wait through a reconnect rather than fail.
+      this.connection ??= new Redis(this.opts.redisUrl!, { maxRetriesPerRequest: null });
       l = {
         queue: new Queue(LANES[lane], { connection: this.connection, prefix }),
         events: new QueueEvents(LANES[lane], {
@@ -247,7 +248,7 @@ class BullQueue implements RenditionQueue {
       await events.close();
       await queue.close();
     }
-    await this.connection.quit().catch(() => {});
+    await this.connection?.quit().catch(() => {});
   }
 }
 
