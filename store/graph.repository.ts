@@ -39,12 +39,8 @@ const WalkRow = z.object({
   v: z.array(WalkEdge).default([]),
 });
 
-export interface LineageNode {
-  id: string;
-  edge: AssetEdge;
-  parent: string;
-  depth: number;
-}
+/** A direct neighbour: `from` is the asset asked about (its child, for a parent). */
+export type LineageNode = LineageStep;
 
 export class GraphRepository {
   constructor(private readonly db: Surreal) {}
@@ -175,25 +171,9 @@ export class GraphRepository {
     return out;
   }
 
-  /** Direct parents and children of an asset. */
+  /** Direct parents and children of an asset: two queries, one each way, run together. */
   async neighbours(id: string): Promise<{ parents: LineageNode[]; children: LineageNode[] }> {
-    const a = rid('asset', id);
-    const parents: LineageNode[] = [];
-    const children: LineageNode[] = [];
-    for (const edge of ['derived_from', 'localized_from', 'variant_of'] as const) {
-      const [up] = await this.db.query<[unknown[]]>(
-        'SELECT in, out FROM type::table($edge) WHERE in = $a',
-        { edge, a },
-      );
-      for (const r of EdgeRow.array().parse(up))
-        parents.push({ id: r.out, edge, parent: id, depth: 1 });
-      const [down] = await this.db.query<[unknown[]]>(
-        'SELECT in, out FROM type::table($edge) WHERE out = $a',
-        { edge, a },
-      );
-      for (const r of EdgeRow.array().parse(down))
-        children.push({ id: r.in, edge, parent: id, depth: 1 });
-    }
-    return { parents, children };
+    const [up, down] = await Promise.all([this.walk(id, 'up', 1), this.walk(id, 'down', 1)]);
+    return { parents: up.steps, children: down.steps };
   }
 }
