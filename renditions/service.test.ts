@@ -3,7 +3,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ingestBuffer } from '../ingest/ingest.ts';
-import { makeImage, makeTestDeps, type TestEnv } from '../test/helpers.ts';
+import { countRenditions, makeImage, makeTestDeps, type TestEnv } from '../test/helpers.ts';
 import { testRedis } from '../test/redis.ts';
 import { invokeTool } from '../tools/define-tool.ts';
 import { renditionStatus } from '../tools/rendition-status.ts';
@@ -62,12 +62,7 @@ async function enrichedMaster(e: TestEnv, status: 'approved' | 'draft' = 'approv
   return e.deps.assets.get(asset.id);
 }
 
-const renditionCount = async (e: TestEnv) =>
-  (
-    await e.deps.db.query<[{ n: number }[]]>(
-      "SELECT count() AS n FROM asset WHERE kind = 'rendition' GROUP ALL",
-    )
-  )[0][0]?.n ?? 0;
+const renditionCount = countRenditions;
 
 describe('renditions as a service', () => {
   it('makes each asset in each spec once, records it with its recipe, and reuses it when asked again', async () => {

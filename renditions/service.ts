@@ -373,7 +373,6 @@ export class RenditionService {
   async of(sourceId: string): Promise<RenditionItem[]> {
     const id = parseKey('asset', sourceId);
     const asset = await this.d.assets.get(id);
-    // Asked about a rendition: its own record.
     const rows = await this.d.graph.renditionsOf(asset.id);
     const items = await Promise.all(
       rows.map((r) => {
@@ -389,6 +388,7 @@ export class RenditionService {
       .filter(([h, m]) => m.sourceId === asset.id && this.inflight.has(h))
       .map(([h]) => h);
     if (making.length) items.push(...(await this.status(making)));
+    // Asked about a rendition itself: its own record, found through its parent.
     if (!items.length && asset.kind === 'rendition') {
       const [parent] = (await this.d.graph.neighbours(asset.id)).parents;
       if (parent) {

@@ -114,3 +114,11 @@ export async function rejectionReason(p: Promise<unknown>): Promise<string> {
   }
   throw new Error('expected a rejection');
 }
+
+/** How many rendition assets the store holds (the rendition tests' "made once" checks). */
+export async function countRenditions(e: TestEnv): Promise<number> {
+  const [rows] = await e.deps.db.query<[{ n: number }[]]>(
+    "SELECT count() AS n FROM asset WHERE kind = 'rendition' GROUP ALL",
+  );
+  return rows[0]?.n ?? 0;
+}

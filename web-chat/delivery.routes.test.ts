@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ingestBuffer } from '../ingest/ingest.ts';
-import { makeImage, makeTestDeps, type TestEnv } from '../test/helpers.ts';
+import { countRenditions, makeImage, makeTestDeps, type TestEnv } from '../test/helpers.ts';
 import { createApp } from './app.ts';
 
 let env: TestEnv | undefined;
@@ -16,12 +16,7 @@ async function asset(e: TestEnv, status: 'approved' | 'draft', seed = 3) {
     .id;
 }
 
-const renditions = async (e: TestEnv) =>
-  (
-    await e.deps.db.query<[{ n: number }[]]>(
-      "SELECT count() AS n FROM asset WHERE kind = 'rendition' GROUP ALL",
-    )
-  )[0][0]?.n ?? 0;
+const renditions = countRenditions;
 
 describe('GET /r/<asset>/<spec>.<format>', () => {
   it('renders an approved asset in a spec on first request, then serves the recorded one', async () => {
