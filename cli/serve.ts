@@ -181,6 +181,13 @@ export async function run(argv: string[]): Promise<number> {
       if (resumed.length) deps.log.info({ resumed }, 'resumed interrupted actions');
     })
     .catch((err) => deps.log.error({ err }, 'could not resume interrupted actions'));
+  // Ripples a previous run left running resume where they stopped (their plan and progress are stored).
+  void deps.ripples
+    .resume()
+    .then((done) => {
+      if (done.length) deps.log.info({ ripples: done.map((r) => r.id) }, 'resumed ripples');
+    })
+    .catch((err) => deps.log.error({ err }, 'could not resume ripples'));
 
   return new Promise<number>((resolve) => {
     let stopping = false;

@@ -130,6 +130,8 @@ export const EnvSchema = z.object({
   DELIVERY_PUBLIC: z.enum(['true', 'false']).default('false'),
   /** A worker's job lock (ms): a job whose worker died is taken by another once it lapses. */
   RENDITION_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  /** A ripple (re-making what derives from a new version) waits for approval above this many files. */
+  RIPPLE_APPROVAL_ABOVE: z.coerce.number().int().min(0).max(100_000).default(20),
   /** Channel specs of your own (JSON array), added to the shipped ones; validated at start-up. */
   RENDITION_SPECS_FILE: z.string().min(1).optional(),
   /** Slack: the app's signing secret and bot token turn on HTTP mode at /slack/events. */
@@ -203,6 +205,8 @@ export interface Config {
     specsFile?: string;
     queuePrefix: string;
     approvalAbove: number;
+    /** A ripple of more files than this, or touching a live placement, waits for approval. */
+    rippleApprovalAbove: number;
     lockMs: number;
     publicDelivery: boolean;
     outpaint: OutpaintConfig;
@@ -299,6 +303,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       redisUrl: e.REDIS_URL,
       queuePrefix: e.QUEUE_PREFIX,
       approvalAbove: e.RENDITIONS_APPROVAL_ABOVE,
+      rippleApprovalAbove: e.RIPPLE_APPROVAL_ABOVE,
       lockMs: e.RENDITION_LOCK_MS,
       publicDelivery: e.DELIVERY_PUBLIC === 'true',
       outpaint: {

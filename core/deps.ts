@@ -4,6 +4,7 @@ import type { Surreal } from 'surrealdb';
 import { Approvals } from '../agent/approvals.ts';
 import { BulkChanges } from '../assets/bulk-change.ts';
 import { NameResolver } from '../assets/resolve.ts';
+import { Ripples } from '../graph/ripple.ts';
 import { ingestBuffer } from '../ingest/ingest.ts';
 import { outpaintProvider } from '../renditions/outpaint.ts';
 import { createRenditionQueue } from '../renditions/queue.ts';
@@ -24,6 +25,7 @@ import { GraphRepository } from '../store/graph.repository.ts';
 import { ListingIndex } from '../store/listing-index.ts';
 import { PerformanceRepository } from '../store/performance.repository.ts';
 import { ProposalsRepository } from '../store/proposals.repository.ts';
+import { RipplesRepository } from '../store/ripples.repository.ts';
 import { SlackEventsRepository } from '../store/slack.repository.ts';
 import { UploadsRepository } from '../store/uploads.repository.ts';
 import { WebRepository } from '../store/web.repository.ts';
@@ -90,6 +92,8 @@ export interface Services {
   specs: SpecCatalog;
   /** Renditions: recipes, the queue (BullMQ with REDIS_URL, else in-process) and their records. */
   renditions: RenditionService;
+  /** Re-making what derives from an asset that got a new version: planned, stored, resumable. */
+  ripples: Ripples;
 }
 
 export interface Deps extends Services {
@@ -194,7 +198,7 @@ export async function createDeps(
       await clip.close().catch((err) => log.warn({ err }, 'CLIP index did not close cleanly'));
       await db.close();
     },
-  } as Omit<Deps, 'approvalGate' | 'renditions'> as Deps;
+  } as Omit<Deps, 'approvalGate' | 'renditions' | 'ripples'> as Deps;
   const outpaint = outpaintProvider(config.renditions.outpaint);
   deps.renditions = new RenditionService({
     outpaint: outpaint
@@ -217,6 +221,7 @@ export async function createDeps(
     }),
     ingest: (data, o) => ingestBuffer(deps, data, o),
   });
+  deps.ripples = new Ripples(deps, new RipplesRepository(db));
   deps.approvalGate = new Approvals(deps, { tools: deps.tools });
   return deps;
 }

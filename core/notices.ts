@@ -6,7 +6,7 @@ import type { Logger } from './log.ts';
 import type { View } from './views.ts';
 
 export interface Notice {
-  kind: 'proposal';
+  kind: 'proposal' | 'ripple';
   /** One line for previews and logs. */
   summary: string;
   view: View;

@@ -198,6 +198,66 @@ export async function ingestBuffer(
   return { status: 'ingested', asset };
 }
 
+export interface VersionOutcome {
+  /** `unchanged`: the file is the asset's current one; nothing was written. */
+  status: 'versioned' | 'unchanged';
+  asset: Asset;
+  /** The version it replaced (the current one when unchanged). */
+  previous: number;
+}
+
+/**
+ * A new file for an existing asset (`curator ingest --replace`, the API, `update-asset-version`,
+ * the ripple): same checks as a new asset, blobs first, then the version in one transaction. What
+ * people wrote (title, keywords, status, campaigns) stays; what was read from the old file's pixels
+ * (palette tags, enrichment) is replaced or goes stale with the old version.
+ */
+export async function ingestVersion(
+  deps: Services,
+  assetId: string,
+  data: Buffer,
+  opts: { name?: string; expectVersion?: number; note?: string; by?: string } = {},
+): Promise<VersionOutcome> {
+  const { maxPixels, maxFileBytes } = deps.config.limits;
+  if (data.length > maxFileBytes) throw tooLarge(data.length, maxFileBytes);
+  if (data.length === 0) throw new AppError('rejected', 'empty file (0 bytes)');
+  const current = await deps.assets.get(assetId);
+  const contentHash = sha256(data);
+  if (contentHash === current.contentHash) {
+    return { status: 'unchanged', asset: current, previous: current.version };
+  }
+  const a = await analyzeImage(data, { maxPixels, allowSvg: current.mime === 'image/svg+xml' });
+  const [original, thumb] = await Promise.all([deps.blobs.put(data), deps.blobs.put(a.thumbnail)]);
+  const kept = current.tags.filter((t) => t.source !== 'palette');
+  const { asset, previous } = await retrying(() =>
+    deps.assets.newVersion(
+      current.id,
+      {
+        contentHash,
+        originalName: opts.name ? sanitizeName(opts.name) : current.originalName,
+        mime: a.mime,
+        width: a.width,
+        height: a.height,
+        bytes: data.length,
+        blobKey: original.key,
+        thumbKey: thumb.key,
+        palette: a.palette,
+        phash: a.phash,
+        composition: a.composition,
+        capture: Object.keys(a.meta.capture).length ? a.meta.capture : undefined,
+        tags: derivedTags({ ...a, meta: { ...a.meta, keywordSource: undefined } }, kept),
+      },
+      { expectVersion: opts.expectVersion ?? current.version, note: opts.note, by: opts.by },
+    ),
+  );
+  await storeEmbedding(deps, asset.id, asset.version, a.embedding);
+  deps.log.info(
+    { asset: asset.id, version: asset.version, previous, bytes: data.length },
+    'new version',
+  );
+  return { status: 'versioned', asset, previous };
+}
+
 export interface IngestSourcesOptions {
   /** Campaign id, slug or name; unknown campaigns are an error before anything is ingested. */
   campaign?: string;

@@ -6,7 +6,7 @@
 //
 // The processor is stateless: it reads the source blob, renders, writes the output blob and
 // returns its metadata. Recording the rendition is the service's job, so the store has one writer.
-import { Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
+import { FlowProducer, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { AppError, isAppError } from '../core/errors.ts';
@@ -17,6 +17,8 @@ import { Recipe, recipeHash, render } from './render.ts';
 import type { SpecCatalog } from './specs.ts';
 
 export const LANES = { cpu: 'renditions-cpu', gpu: 'renditions-gpu' } as const;
+/** The queue of flow parents: a ripple's level waits there until all its renditions are through. */
+export const FLOWS = 'rendition-flows';
 export type Lane = keyof typeof LANES;
 
 /** Generative work needs the GPU lane (an image model); fitting and encoding run on the CPU lane. */
@@ -150,10 +152,22 @@ export interface RenditionQueue {
   readonly mode: 'bullmq' | 'in-process';
   /** Adds the job (idempotent by recipe hash) and resolves with its output. */
   run(recipe: z.input<typeof Recipe>, opts?: { timeoutMs?: number }): Promise<RenditionOutput>;
+  /**
+   * Many recipes as one group (a ripple's level): on BullMQ a flow, a parent job (id `group`) whose
+   * children are the renditions, so the group survives this process and is picked up again by its
+   * id; in the process, the same recipes a few at a time. Resolves when every one is through.
+   */
+  runGroup(
+    group: string,
+    recipes: readonly z.input<typeof Recipe>[],
+    opts?: { timeoutMs?: number },
+  ): Promise<GroupResult[]>;
   /** Where the job of this recipe hash stands, or null when the queue holds no such job. */
   state(hash: string): Promise<JobState | null>;
   close(): Promise<void>;
 }
+
+export type GroupResult = { hash: string; output?: RenditionOutput; error?: string };
 
 export function createRenditionQueue(opts: RenditionQueueOptions): RenditionQueue {
   return opts.redisUrl ? new BullQueue(opts) : new InProcessQueue(opts);
@@ -166,6 +180,7 @@ class BullQueue implements RenditionQueue {
   private connection?: Redis;
   private readonly attempts: number;
   private readonly backoffMs: number;
+  private flows?: { producer: FlowProducer; queue: Queue; events: QueueEvents; worker: Worker };
 
   constructor(private readonly opts: RenditionQueueOptions) {
     this.attempts = opts.attempts ?? 3;
@@ -199,13 +214,7 @@ class BullQueue implements RenditionQueue {
     const jobId = recipeHash(parsed);
     const { queue, events } = this.lane(laneOf(parsed));
     await events.waitUntilReady();
-    const job = await queue.add('render', parsed, {
-      jobId,
-      attempts: this.attempts,
-      backoff: { type: 'exponential', delay: this.backoffMs },
-      removeOnComplete: { age: 7 * 24 * 3600 },
-      removeOnFail: { age: 7 * 24 * 3600 },
-    });
+    const job = await queue.add('render', parsed, this.jobOpts(jobId));
     try {
       return RenditionOutput.parse(await job.waitUntilFinished(events, o.timeoutMs ?? 120_000));
     } catch (e) {
@@ -214,6 +223,87 @@ class BullQueue implements RenditionQueue {
         `rendition ${jobId.slice(0, 12)} failed: ${(e as Error).message}`,
       );
     }
+  }
+
+  private jobOpts(jobId: string) {
+    return {
+      jobId,
+      attempts: this.attempts,
+      backoff: { type: 'exponential', delay: this.backoffMs },
+      removeOnComplete: { age: 7 * 24 * 3600 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    };
+  }
+
+  /** The flow parents' queue; this process runs their (trivial) worker: children carry the work. */
+  private flowLane() {
+    if (!this.flows) {
+      const prefix = this.opts.prefix ?? 'curator';
+      const url = this.opts.redisUrl!;
+      this.connection ??= new Redis(url, { maxRetriesPerRequest: null });
+      this.flows = {
+        producer: new FlowProducer({ connection: this.connection, prefix }),
+        queue: new Queue(FLOWS, { connection: this.connection, prefix }),
+        events: new QueueEvents(FLOWS, {
+          connection: new Redis(url, { maxRetriesPerRequest: null }),
+          prefix,
+        }),
+        worker: new Worker(
+          FLOWS,
+          async (job) => Object.keys(await job.getChildrenValues()).length,
+          { connection: new Redis(url, { maxRetriesPerRequest: null }), prefix, concurrency: 8 },
+        ),
+      };
+      this.flows.events.setMaxListeners(0);
+    }
+    return this.flows;
+  }
+
+  async runGroup(
+    group: string,
+    recipes: readonly z.input<typeof Recipe>[],
+    o: { timeoutMs?: number } = {},
+  ): Promise<GroupResult[]> {
+    const parsed = recipes.map((r) => Recipe.parse(r));
+    const hashes = parsed.map((r) => recipeHash(r));
+    if (!parsed.length) return [];
+    const f = this.flowLane();
+    await f.events.waitUntilReady();
+    let parent = await f.queue.getJob(group);
+    if (parent && (await parent.getState()) === 'failed') {
+      await parent.remove({ removeChildren: false }).catch(() => {});
+      parent = undefined;
+    }
+    if (!parent) {
+      // Children whose job is already through (an earlier request) count as done for the parent.
+      const node = await f.producer.add({
+        name: 'group',
+        queueName: FLOWS,
+        data: { group, renditions: parsed.length },
+        opts: {
+          jobId: group,
+          removeOnComplete: { age: 7 * 24 * 3600 },
+          removeOnFail: { age: 7 * 24 * 3600 },
+        },
+        children: parsed.map((r, i) => ({
+          name: 'render',
+          queueName: LANES[laneOf(r)],
+          data: r,
+          // A child that fails for good is reported, and the others still finish the group.
+          opts: { ...this.jobOpts(hashes[i]!), ignoreDependencyOnFailure: true },
+        })),
+      });
+      parent = node.job;
+    }
+    await parent.waitUntilFinished(f.events, o.timeoutMs ?? 30 * 60_000);
+    return Promise.all(
+      hashes.map(async (hash): Promise<GroupResult> => {
+        const s = await this.state(hash);
+        return s?.state === 'done' && s.output
+          ? { hash, output: s.output }
+          : { hash, error: s?.error ?? 'the job is gone from the queue' };
+      }),
+    );
   }
 
   async state(hash: string): Promise<JobState | null> {
@@ -244,6 +334,12 @@ class BullQueue implements RenditionQueue {
   }
 
   async close() {
+    if (this.flows) {
+      await this.flows.worker.close();
+      await this.flows.events.close();
+      await this.flows.queue.close();
+      await this.flows.producer.close();
+    }
     for (const { queue, events } of this.lanes.values()) {
       await events.close();
       await queue.close();
@@ -325,6 +421,18 @@ class InProcessQueue implements RenditionQueue {
       this.running.set(id, p);
     }
     return p;
+  }
+
+  async runGroup(_group: string, recipes: readonly z.input<typeof Recipe>[]) {
+    return Promise.all(
+      recipes.map((r) => {
+        const hash = recipeHash(Recipe.parse(r));
+        return this.run(r).then(
+          (output): GroupResult => ({ hash, output }),
+          (e: unknown): GroupResult => ({ hash, error: (e as Error).message }),
+        );
+      }),
+    );
   }
 
   async state(hash: string): Promise<JobState | null> {

@@ -13,7 +13,7 @@ import { parseKey } from '../store/ids.ts';
 import type { Asset, AssetStatus } from '../store/models.ts';
 import type { Generator } from './outpaint.ts';
 import type { RenditionOutput, RenditionQueue } from './queue.ts';
-import { type Fit, type Recipe, type Region, recipeHash } from './render.ts';
+import { type Fit, Recipe, type Region, recipeHash } from './render.ts';
 import type { ChannelSpec, OutputFormat, SpecCatalog } from './specs.ts';
 
 /** The engine that made a recipe's output, recorded on its edge. */
@@ -432,6 +432,49 @@ export class RenditionService {
     }
     const made = await this.d.assets.get(item.assetId);
     return { data: await this.d.blobs.get(made.blobKey), hash: item.hash, format };
+  }
+
+  /**
+   * Whether the engine can re-make what a recipe made against a new version of its source: a fitted
+   * recipe reads its source's pixels; a recipe kind that draws from a design (the demo's template
+   * re-layout) or no recipe at all needs a person.
+   */
+  remakeable(recipe: unknown): { ok: true; spec: string } | { ok: false; reason: string } {
+    const fitted = Recipe.safeParse(recipe);
+    if (fitted.success) return { ok: true, spec: fitted.data.spec.id };
+    const kind = (recipe as { kind?: unknown; template?: unknown } | undefined)?.kind;
+    if (typeof kind === 'string') {
+      const t = (recipe as { template?: unknown }).template;
+      return {
+        ok: false,
+        reason: `made by the ${kind} recipe${typeof t === 'string' ? ` of the ${t} template` : ''}, which draws from its design, not from its parent's pixels: a designer re-makes it`,
+      };
+    }
+    return { ok: false, reason: 'no recipe (made by hand or imported): a person re-makes it' };
+  }
+
+  /**
+   * The same recipe against a new version of its source: the new file, the spec as it stands now,
+   * and, for smart crop, what to keep as read from the new version when it has been enriched (else
+   * the regions the old version had).
+   */
+  rebase(recipe: unknown, source: Asset): Recipe {
+    const r = Recipe.parse(recipe);
+    const spec = this.d.specs.get(r.spec.id);
+    const read = [source.ocr, source.people, source.logo].some(
+      (x) => x?.assetVersion === source.version,
+    );
+    return {
+      ...r,
+      source: source.blobKey,
+      spec: { id: spec.id, version: spec.version },
+      ...(r.fit === 'smart-crop' && !r.focal && read ? { keep: keepRegions(source) } : {}),
+    };
+  }
+
+  /** Makes many recipes as one group (a ripple's level): a BullMQ flow, or in the process. */
+  remake(group: string, recipes: readonly Recipe[]) {
+    return this.d.queue.runGroup(group, recipes);
   }
 
   async close() {

@@ -94,6 +94,42 @@ export interface AssetText {
   updatedAt: Date;
 }
 
+/** The file fields a new version brings; everything people wrote about the asset stays. */
+export type VersionFile = Pick<
+  Asset,
+  'contentHash' | 'originalName' | 'mime' | 'width' | 'height' | 'bytes' | 'blobKey'
+> &
+  Partial<Pick<Asset, 'thumbKey' | 'palette' | 'phash' | 'composition' | 'capture' | 'tags'>>;
+
+export interface AssetVersion {
+  version: number;
+  contentHash: string;
+  blobKey: string;
+  thumbKey?: string;
+  bytes?: number;
+  width?: number;
+  height?: number;
+  note?: string;
+  by?: string;
+  /** The version this one replaced. */
+  supersedes?: number;
+  createdAt: string;
+}
+
+const VersionRow = z.object({
+  version: z.number(),
+  content_hash: z.string(),
+  blob_key: z.string(),
+  thumb_key: opt(z.string()),
+  bytes: opt(z.number()),
+  width: opt(z.number()),
+  height: opt(z.number()),
+  note: opt(z.string()),
+  by: opt(z.string()),
+  supersedes: opt(z.number()),
+  created_at: zTime,
+});
+
 function toAsset(r: z.infer<typeof AssetRow>): Asset {
   return {
     id: r.id,
@@ -267,6 +303,119 @@ export class AssetsRepository {
     if (!rows?.[0]) throw new AppError('not_found', `no asset with id ${id}`);
     this.listing.apply([rows[0]]);
     return toAsset(AssetRow.parse(rows[0]));
+  }
+
+  /**
+   * A new file for an existing asset: the asset keeps its id (placements and edges still point at
+   * it), its version goes up by one, and the new version row supersedes the old one, all in one
+   * transaction. `expectVersion` refuses a change made against a version that is no longer current.
+   * Enrichment tied to the old version (OCR, logo, people…) is stale from here and re-runs.
+   */
+  async newVersion(
+    id: string,
+    file: VersionFile,
+    o: { expectVersion?: number; note?: string; by?: string } = {},
+  ): Promise<{ asset: Asset; previous: number }> {
+    const current = await this.get(id);
+    if (o.expectVersion !== undefined && current.version !== o.expectVersion) {
+      throw new AppError(
+        'conflict',
+        `asset ${id} is at version ${current.version}, not ${o.expectVersion}: someone changed it meanwhile`,
+      );
+    }
+    const taken = await this.byContentHash(file.contentHash);
+    if (taken && taken.id !== id) {
+      throw new AppError(
+        'conflict',
+        `that file is already asset ${taken.id}: a version must be a file of its own`,
+        409,
+        { contentHash: file.contentHash, asset: taken.id },
+      );
+    }
+    const v = current.version + 1;
+    const set = stripUndefined({
+      content_hash: file.contentHash,
+      original_name: file.originalName,
+      mime: file.mime,
+      width: file.width,
+      height: file.height,
+      bytes: file.bytes,
+      blob_key: file.blobKey,
+      thumb_key: file.thumbKey,
+      palette: file.palette,
+      phash: file.phash,
+      composition: file.composition,
+      capture: file.capture,
+      tags: file.tags,
+      version: v,
+    });
+    try {
+      const res = await this.db.query<unknown[]>(
+        `BEGIN TRANSACTION;
+         LET $old = (SELECT VALUE id FROM asset_version WHERE asset = $id AND version = $prev)[0];
+         UPDATE $id MERGE $set WHERE version = $prev RETURN AFTER;
+         LET $new = (CREATE ONLY asset_version CONTENT { asset: $id, version: $v,
+           content_hash: $set.content_hash, blob_key: $set.blob_key, thumb_key: $set.thumb_key,
+           original_name: $set.original_name, mime: $set.mime, bytes: $set.bytes, width: $set.width,
+           height: $set.height, note: $note, by: $by, created_at: time::now() }).id;
+         IF $old != NONE { RELATE $new->supersedes->$old; };
+         COMMIT TRANSACTION;`,
+        {
+          id: rid('asset', id),
+          set,
+          prev: current.version,
+          v,
+          note: o.note ?? null,
+          by: o.by ?? null,
+        },
+      );
+      const rows = res[2] as unknown[];
+      if (!rows?.[0]) {
+        throw new AppError('conflict', `asset ${id} changed while its new version was written`);
+      }
+      this.listing.apply([rows[0]]);
+      return { asset: toAsset(AssetRow.parse(rows[0])), previous: current.version };
+    } catch (e) {
+      if (/asset_content_hash|failed transaction/.test((e as Error).message)) {
+        const other = await this.byContentHash(file.contentHash);
+        if (!other) throw e;
+        throw new AppError(
+          'conflict',
+          `that file is already asset ${other?.id ?? '(another asset)'}: a version must be a file of its own`,
+          409,
+          { contentHash: file.contentHash, asset: other?.id },
+        );
+      }
+      if (/asset_version_unique/.test((e as Error).message)) {
+        throw new AppError('conflict', `asset ${id} changed while its new version was written`);
+      }
+      throw e;
+    }
+  }
+
+  /** An asset's versions, newest first: each one's file, when it came, and what superseded what. */
+  async versions(id: string): Promise<AssetVersion[]> {
+    const [rows] = await this.db.query<[unknown[]]>(
+      `SELECT version, content_hash, blob_key, thumb_key, bytes, width, height, note, by, created_at,
+         (->supersedes->asset_version.version)[0] AS supersedes
+       FROM asset_version WHERE asset = $id ORDER BY version DESC`,
+      { id: rid('asset', id) },
+    );
+    return VersionRow.array()
+      .parse(rows ?? [])
+      .map((r) => ({
+        version: r.version,
+        contentHash: r.content_hash,
+        blobKey: r.blob_key,
+        thumbKey: r.thumb_key,
+        bytes: r.bytes,
+        width: r.width,
+        height: r.height,
+        note: r.note,
+        by: r.by,
+        supersedes: r.supersedes,
+        createdAt: r.created_at,
+      }));
   }
 
   /** Adds the asset to a campaign (denormalised list + part_of edge) idempotently. */

@@ -160,6 +160,34 @@ export class GraphRepository {
     return { steps, truncated: false };
   }
 
+  /** What one edge carries (its recipe, hash, locale…), or null when there is no such edge. */
+  async edgeData(
+    edge: AssetEdge,
+    child: string,
+    parent: string,
+  ): Promise<Record<string, unknown> | null> {
+    const [rows] = await this.db.query<[unknown[]]>(
+      'SELECT * FROM type::table($edge) WHERE in = $child AND out = $parent LIMIT 1',
+      { edge, child: rid('asset', child), parent: rid('asset', parent) },
+    );
+    if (!rows?.[0]) return null;
+    const { in: _i, out: _o, id: _id, ...data } = rows[0] as Record<string, unknown>;
+    return data;
+  }
+
+  /** Re-made from a new recipe: the edge carries the new recipe, hash and reasons. */
+  async setEdgeData(
+    edge: AssetEdge,
+    child: string,
+    parent: string,
+    data: Record<string, unknown>,
+  ): Promise<void> {
+    await this.db.query(
+      'UPDATE type::table($edge) MERGE $data WHERE in = $child AND out = $parent RETURN NONE',
+      { edge, child: rid('asset', child), parent: rid('asset', parent), data },
+    );
+  }
+
   async edges(): Promise<{ edge: AssetEdge; child: string; parent: string }[]> {
     const out: { edge: AssetEdge; child: string; parent: string }[] = [];
     for (const edge of ['derived_from', 'localized_from', 'variant_of'] as const) {

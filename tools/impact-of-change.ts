@@ -24,7 +24,7 @@ const Placed = z.object({
 export const impactOfChange = defineTool({
   name: 'impact-of-change',
   title: 'Impact of a change',
-  description: `What changing an asset would touch: every asset made from it (all the way down), what of that would be re-rendered from its recipe and what has no recipe, the placements and campaigns they feed with which are live, and their spend, conversions and impressions over the last ${WINDOW_DAYS} days to asOf (the latest day with performance data). Counts come first; placements are listed ${PAGE} at a time, the costliest first.`,
+  description: `What changing an asset would touch: every asset made from it (all the way down), what of that a new version would re-render from its recipe and what a person must re-make, the placements and campaigns they feed with which are live, and their spend, conversions and impressions over the last ${WINDOW_DAYS} days to asOf (the latest day with performance data). Counts come first; placements are listed ${PAGE} at a time, the costliest first.`,
   annotations: { readOnly: true, idempotent: true },
   input: z.object({
     assetId: AssetIdInput,
@@ -35,8 +35,14 @@ export const impactOfChange = defineTool({
     counts: z.object({
       descendants: z.number(),
       byKind: z.record(z.string(), z.number()),
-      rerender: z.number().describe('descendants the engine re-makes from their recipes'),
-      noRecipe: z.number().describe('descendants with no recipe: a person re-makes them'),
+      rerender: z
+        .number()
+        .describe('descendants a new version re-makes from their recipes (the ripple)'),
+      manual: z
+        .number()
+        .describe(
+          'renditions and cuts the engine cannot re-make from a new version (no recipe, or a template layout): a person re-makes them',
+        ),
       placements: z.number(),
       live: z.number(),
       campaigns: z.number(),
@@ -70,7 +76,7 @@ export const impactOfChange = defineTool({
       .map(([k, n]) => `${n} ${k}`)
       .join(', ');
     return views.table({
-      title: `Changing ${out.asset.id} "${out.asset.title}" touches ${c.descendants} derived asset${c.descendants === 1 ? '' : 's'}${kinds ? ` (${kinds})` : ''}: ${c.rerender} re-rendered from their recipes${c.noRecipe ? `, ${c.noRecipe} without a recipe` : ''}; ${c.placements} placement${c.placements === 1 ? '' : 's'} in ${c.campaigns} campaign${c.campaigns === 1 ? '' : 's'}, ${c.live} live${out.window ? `; the last ${WINDOW_DAYS} days (${out.window.from} to ${out.window.to}): spend ${money(out.totals.spend)}, ${money(out.totals.conversions)} conversions` : '; no performance data'}${out.campaigns.length ? ` — ${out.campaigns.map((k) => `${k.name}: ${k.placements} placements (${k.live} live), spend ${money(k.spend)}`).join('; ')}` : ''}`,
+      title: `Changing ${out.asset.id} "${out.asset.title}" touches ${c.descendants} derived asset${c.descendants === 1 ? '' : 's'}${kinds ? ` (${kinds})` : ''}: ${c.rerender} re-rendered from their recipes${c.manual ? `, ${c.manual} for a person to re-make` : ''}; ${c.placements} placement${c.placements === 1 ? '' : 's'} in ${c.campaigns} campaign${c.campaigns === 1 ? '' : 's'}, ${c.live} live${out.window ? `; the last ${WINDOW_DAYS} days (${out.window.from} to ${out.window.to}): spend ${money(out.totals.spend)}, ${money(out.totals.conversions)} conversions` : '; no performance data'}${out.campaigns.length ? ` — ${out.campaigns.map((k) => `${k.name}: ${k.placements} placements (${k.live} live), spend ${money(k.spend)}`).join('; ')}` : ''}`,
       columns: [
         'placement',
         'asset',
@@ -98,14 +104,15 @@ export const impactOfChange = defineTool({
     });
   },
   run: async ({ assetId, cursor }, deps) => {
-    const { root, steps, depthOf, placements, campaigns, live } = await usesOf(deps, assetId);
+    const uses = await usesOf(deps, assetId);
+    const { root, steps, depthOf, placements, campaigns, live } = uses;
     const byKind: Record<string, number> = {};
     for (let i = 0; i < steps.length; i += 500) {
       for (const a of await deps.assets.byIds(steps.slice(i, i + 500).map((s) => s.id)))
         byKind[a.kind] = (byKind[a.kind] ?? 0) + 1;
     }
-    // What the ripple re-makes: descendants whose edge carries a recipe the engine knows.
-    const rerender = steps.filter((s) => s.edge !== 'variant_of' && s.recipe !== undefined).length;
+    // What a new version's ripple would re-make, by the same rules the ripple plans with.
+    const plan = await deps.ripples.planOf(uses);
     const asOf = await deps.performance.latestDay();
     const window = asOf ? { from: shiftDay(asOf, -(WINDOW_DAYS - 1)), to: asOf, asOf } : null;
     const totals = new Map(
@@ -150,8 +157,8 @@ export const impactOfChange = defineTool({
       counts: {
         descendants: steps.length,
         byKind,
-        rerender,
-        noRecipe: steps.length - rerender,
+        rerender: plan.remake,
+        manual: plan.manual,
         placements: rows.length,
         live: rows.filter((r) => r.live).length,
         campaigns: byCampaign.size,

@@ -15,12 +15,15 @@ import { listChannelSpecs } from './list-channel-specs.ts';
 import { recommendBudget } from './recommend-budget.ts';
 import { renditionStatus } from './rendition-status.ts';
 import { requestRenditions } from './request-renditions.ts';
+import { rippleStatus } from './ripple-status.ts';
 import { searchAssets } from './search-assets.ts';
 import { setAssetStatus } from './set-asset-status.ts';
+import { startRipple } from './start-ripple.ts';
 import { topPerformers } from './top-performers.ts';
 import { traceLineage } from './trace-lineage.ts';
 import { undoAction } from './undo-action.ts';
 import { updateAssetMetadata } from './update-asset-metadata.ts';
+import { updateAssetVersion } from './update-asset-version.ts';
 import { whereUsed } from './where-used.ts';
 
 export const catalog: readonly AnyTool[] = [
@@ -45,6 +48,9 @@ export const catalog: readonly AnyTool[] = [
   listChannelSpecs,
   requestRenditions,
   renditionStatus,
+  updateAssetVersion,
+  rippleStatus,
+  startRipple,
 ];
 
 export function findTool(name: string): AnyTool | undefined {

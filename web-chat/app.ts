@@ -23,6 +23,7 @@ import { mountSession, webAuth } from './session.ts';
 import { mountSimilar } from './similar.routes.ts';
 import { mountUi } from './static.routes.ts';
 import { mountUploads } from './uploads.routes.ts';
+import { mountVersions } from './versions.routes.ts';
 
 const httpActor = { id: 'http', surface: 'http' as const };
 
@@ -130,6 +131,7 @@ export function createApp(deps: Deps, opts: { agent?: Agent } = {}): Hono {
   mountSession(app, deps, agent.model);
   mountChat(app, deps, agent);
   mountUploads(app, deps);
+  mountVersions(app, deps);
   mountApprovals(app, deps);
   mountSimilar(app, deps);
   mountPerformance(app, deps);
