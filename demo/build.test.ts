@@ -3,6 +3,8 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RECIPE_KINDS } from '../core/recipe-kinds.ts';
+import { planDelete } from '../graph/delete.ts';
+import { replaceAssetFile } from '../graph/versions.ts';
 import { kindHash } from '../renditions/kinds.ts';
 import { renditionProcessor } from '../renditions/queue.ts';
 import { makeTestDeps, type TestEnv } from '../test/helpers.ts';
@@ -323,5 +325,66 @@ describe('buildDemoLibrary (small library)', () => {
     expect(out.totals.spend).toBeCloseTo(spend, 1);
     expect(out.totals.conversions).toBe(rows.reduce((n, r) => n + r.conversions, 0));
     expect(out.window!.to).toBe(await deps.performance.latestDay());
+  });
+
+  it('refuses to delete a master with dependents, with the reason, and refuses a cycle', async () => {
+    const { deps } = env;
+    const master = truth.masters.find((m) => Object.keys(m.localized).length > 0)!;
+    const family = Object.entries(truth.assets).filter(
+      ([id, a]) => a.master === master.assetId && id !== master.assetId,
+    );
+    await expect(planDelete(deps, master.assetId)).rejects.toThrow(
+      new RegExp(`has ${family.length} dependents .* made from it: choose cascade`),
+    );
+    // With cascade it is still refused: its renditions run in placements.
+    await expect(planDelete(deps, master.assetId, 'cascade')).rejects.toThrow(
+      /placements? .* archive it instead/,
+    );
+    const [child] = family.find(([, a]) => a.kind === 'rendition')!;
+    await expect(deps.graph.relate('derived_from', master.assetId, child)).rejects.toThrow(
+      /a cycle: .* already comes from/,
+    );
+    await expect(deps.graph.relate('derived_from', child, child)).rejects.toThrow(/itself/);
+    expect(await deps.assets.byId(master.assetId)).not.toBeNull();
+  });
+
+  it('re-makes exactly the engine-made renditions of a master when it gets a new version, and leaves the template layouts and other assets alone', async () => {
+    const { deps } = env;
+    const master = truth.masters[0]!;
+    const family = Object.entries(truth.assets).filter(
+      ([id, a]) => a.master === master.assetId && id !== master.assetId,
+    );
+    const made = await deps.renditions.request(
+      [master.assetId],
+      ['display-mrec', 'email-header'].map((s) => deps.specs.get(s)),
+    );
+    const others = truth.masters.slice(1).map((m) => m.assetId);
+    const before = new Map(
+      (await deps.assets.byIds([...others, ...family.map(([id]) => id)])).map((a) => [
+        a.id,
+        a.version,
+      ]),
+    );
+    const m = await deps.assets.get(master.assetId);
+    const v2 = await sharp(await deps.blobs.get(m.blobKey))
+      .modulate({ brightness: 1.1 })
+      .jpeg()
+      .toBuffer();
+    const out = await replaceAssetFile(deps, master.assetId, v2, {
+      by: 'test',
+      approvedBy: 'test',
+    });
+    const r = out.ripple!;
+    expect(r.state).toBe('done');
+    expect(
+      r.items
+        .filter((i) => i.state === 'done')
+        .map((i) => i.asset)
+        .sort(),
+    ).toEqual(made.map((x) => x.assetId).sort());
+    // The demo's own renditions and cuts are template layouts: listed for a designer, untouched.
+    expect(r.items.filter((i) => i.state === 'manual').length).toBe(family.length);
+    for (const [id, v] of before) expect((await deps.assets.get(id)).version, id).toBe(v);
+    for (const x of made) expect((await deps.assets.get(x.assetId!)).version).toBe(2);
   });
 });

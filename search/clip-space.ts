@@ -50,6 +50,11 @@ export class ClipSpace {
     return this.space;
   }
 
+  /** Forgets deleted assets, when the space is open (else it reads their tombstones when it opens). */
+  async remove(ids: readonly string[]): Promise<void> {
+    (await this.space)?.index.remove(ids);
+  }
+
   async close(): Promise<void> {
     const s = await this.space;
     await s?.index.close();

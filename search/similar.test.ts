@@ -160,6 +160,7 @@ describe('the vector sidecar at HNSW size', () => {
       async *since() {
         yield rows;
       },
+      removedSince: async () => [],
     } as unknown as ConstructorParameters<typeof VectorIndex>[0];
     const index = new VectorIndex(repo, { provider: 'p', model: 'm', dims });
     const q = Float32Array.from({ length: dims }, rnd);

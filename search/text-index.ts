@@ -93,6 +93,14 @@ export class TextIndex {
 
   async catchUp(): Promise<number> {
     let n = 0;
+    if (this.watermark) {
+      for (const id of await this.assets.removedSince(this.watermark)) {
+        if (this.docs.has(id)) {
+          this.drop(id);
+          n++;
+        }
+      }
+    }
     for await (const page of this.assets.textSince(this.watermark)) {
       for (const a of page) {
         if (!this.watermark || a.updatedAt > this.watermark) this.watermark = a.updatedAt;
@@ -137,6 +145,11 @@ export class TextIndex {
       .join('\n')
       .toLowerCase();
     this.docs.set(a.id, { tf, len, text, people: a.people, expressions: a.expressions });
+  }
+
+  /** Forgets deleted assets (the deleter calls this; other processes read the tombstones). */
+  remove(ids: readonly string[]): void {
+    for (const id of ids) this.drop(id);
   }
 
   private drop(id: string) {

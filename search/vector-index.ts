@@ -151,6 +151,8 @@ export class VectorIndex {
   /** Rows written since the watermark go into the index (a changed vector replaces the old one). */
   async catchUp(): Promise<number> {
     let n = 0;
+    // Deleted assets' vectors are gone from the store: their tombstones say so.
+    n += this.drop(await this.rows.removedSince(this.watermark));
     for await (const page of this.rows.since(this.opts.provider, this.watermark)) {
       const fresh: { id: string; vector: Float32Array }[] = [];
       for (const r of page) {
@@ -163,6 +165,24 @@ export class VectorIndex {
     }
     if (n) this.scheduleSave();
     this.lastPoll = Date.now();
+    return n;
+  }
+
+  /** Forgets deleted assets (the deleter calls this; other processes read the tombstones). */
+  remove(ids: readonly string[]): void {
+    if (this.drop(ids)) this.scheduleSave();
+  }
+
+  private drop(ids: readonly string[]): number {
+    let n = 0;
+    for (const id of ids) {
+      const k = this.keys.get(id);
+      if (k === undefined) continue;
+      this.index.remove(BigInt(k));
+      this.ids[k] = null;
+      this.keys.delete(id);
+      n++;
+    }
     return n;
   }
 

@@ -18,6 +18,7 @@ import {
   PeopleResult,
   Tag,
 } from './models.ts';
+import { removedSince } from './tombstones.ts';
 
 const AssetRow = z.object({
   id: zKey,
@@ -416,6 +417,46 @@ export class AssetsRepository {
         supersedes: r.supersedes,
         createdAt: r.created_at,
       }));
+  }
+
+  /**
+   * Deletes assets for good, in one transaction: their edges (lineage, campaigns), versions and
+   * vectors go with them, and a tombstone each tells the sidecar indexes. Blobs stay (they are
+   * content-addressed and may be shared). Callers check dependents and placements first.
+   */
+  async deleteMany(ids: readonly string[]): Promise<number> {
+    if (!ids.length) return 0;
+    const recs = [...new Set(ids)].map((i) => rid('asset', i));
+    // Per asset, by equality: SurrealDB 3.0 deletes nothing for `DELETE t WHERE f IN $list` on an
+    // indexed field (the SELECT form finds the rows); `WHERE f = $a` deletes them.
+    const res = await this.db.query<unknown[]>(
+      `BEGIN TRANSACTION;
+       LET $gone = (SELECT VALUE id FROM $ids);
+       FOR $a IN $gone {
+         DELETE derived_from WHERE in = $a; DELETE derived_from WHERE out = $a;
+         DELETE localized_from WHERE in = $a; DELETE localized_from WHERE out = $a;
+         DELETE variant_of WHERE in = $a; DELETE variant_of WHERE out = $a;
+         DELETE part_of WHERE in = $a;
+         DELETE placed_in WHERE in = $a;
+         LET $vers = (SELECT VALUE id FROM asset_version WHERE asset = $a);
+         FOR $ver IN $vers { DELETE supersedes WHERE in = $ver; DELETE supersedes WHERE out = $ver; };
+         DELETE asset_version WHERE asset = $a;
+         DELETE embedding WHERE asset = $a;
+         CREATE type::record('asset_tombstone', record::id($a)) RETURN NONE;
+         DELETE $a;
+       };
+       RETURN count($gone);
+       COMMIT TRANSACTION;`,
+      { ids: recs },
+    );
+    const n = Number(res.at(-2) ?? 0);
+    this.listing.remove(ids);
+    return n;
+  }
+
+  /** Assets deleted at or after `since` (with a look-back for late commits). */
+  removedSince(since?: Date): Promise<string[]> {
+    return removedSince(this.db, since);
   }
 
   /** Adds the asset to a campaign (denormalised list + part_of edge) idempotently. */

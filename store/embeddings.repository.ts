@@ -3,6 +3,7 @@
 import { RecordId, type Surreal } from 'surrealdb';
 import { z } from 'zod';
 import { rid, zKey, zTime } from './ids.ts';
+import { removedSince } from './tombstones.ts';
 
 export interface EmbeddingRow {
   assetId: string;
@@ -107,6 +108,11 @@ export class EmbeddingsRepository {
       { provider },
     );
     return rows[0]?.n ?? 0;
+  }
+
+  /** Assets deleted at or after `since`: their vectors are gone from the store. */
+  removedSince(since?: Date): Promise<string[]> {
+    return removedSince(this.db, since);
   }
 
   async remove(assetId: string): Promise<void> {

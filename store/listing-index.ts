@@ -19,6 +19,7 @@ import { Bitset } from './bitset.ts';
 import { writeFileAtomic } from './blob-store.ts';
 import { opt, rid, zKey, zTime } from './ids.ts';
 import { AssetKind, AssetStatus, Orientation } from './models.ts';
+import { removedSince } from './tombstones.ts';
 
 const SORT_KEY = /^\d{16}_[a-z0-9_-]+$/;
 
@@ -369,13 +370,14 @@ export class ListingIndex {
       { since },
     );
     this.lastPoll = polledAt;
+    // Deleted by anyone since then: their tombstones say so.
+    let n = this.drop(await removedSince(this.db, since));
     const stale: unknown[] = [];
     for (const p of Probe.array().parse(probe ?? [])) {
       const known = this.byId.get(p.id);
       if (!known || Date.parse(p.updated_at) > known.updatedAt) stale.push(rid('asset', p.id));
     }
-    if (!stale.length) return 0;
-    let n = 0;
+    if (!stale.length) return n;
     for (const r of await this.read(stale)) if (this.upsert(this.listed(r))) n++;
     return n;
   }
@@ -479,21 +481,7 @@ export class ListingIndex {
     const e = this.compact(incoming);
     // Every sorted list and bit set the asset is in (all entries, its field values, colour
     // matches) changes alike. The slot stays: a replaced entry keeps its bit.
-    if (old) {
-      remove(this.entries, old);
-      for (const k of postingKeys(old)) {
-        const list = this.postings.get(k)!;
-        remove(list, old);
-        if (!list.length) this.postings.delete(k);
-        this.bits.get(k)?.delete(old.slot);
-      }
-      for (const c of this.colourHits.values()) {
-        if (c.bits.has(old.slot)) {
-          c.bits.delete(old.slot);
-          remove(c.list, old);
-        }
-      }
-    }
+    if (old) this.unlink(old);
     insert(this.entries, e);
     for (const k of postingKeys(e)) {
       const list = this.postings.get(k);
@@ -509,6 +497,40 @@ export class ListingIndex {
     }
     this.byId.set(e.id, e);
     return true;
+  }
+
+  /** Takes an entry out of every sorted list and bit set it is in. */
+  private unlink(old: Entry): void {
+    remove(this.entries, old);
+    for (const k of postingKeys(old)) {
+      const list = this.postings.get(k)!;
+      remove(list, old);
+      if (!list.length) this.postings.delete(k);
+      this.bits.get(k)?.delete(old.slot);
+    }
+    for (const c of this.colourHits.values()) {
+      if (c.bits.has(old.slot)) {
+        c.bits.delete(old.slot);
+        remove(c.list, old);
+      }
+    }
+  }
+
+  /** Drops deleted assets (the repository calls this after it deletes them). */
+  remove(ids: readonly string[]): void {
+    if (this.loaded && this.drop(ids)) this.changed();
+  }
+
+  private drop(ids: readonly string[]): number {
+    let n = 0;
+    for (const id of ids) {
+      const old = this.byId.get(id);
+      if (!old) continue;
+      this.unlink(old);
+      this.byId.delete(id);
+      n++;
+    }
+    return n;
   }
 
   /**

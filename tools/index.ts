@@ -4,6 +4,7 @@ import { assetHistory } from './asset-history.ts';
 import { chartPerformance } from './chart-performance.ts';
 import { decideProposal } from './decide-proposal.ts';
 import type { AnyTool } from './define-tool.ts';
+import { deleteAsset } from './delete-asset.ts';
 import { describeAsset } from './describe-asset.ts';
 import { explainPerformance } from './explain-performance.ts';
 import { findDuplicates } from './find-duplicates.ts';
@@ -51,6 +52,7 @@ export const catalog: readonly AnyTool[] = [
   updateAssetVersion,
   rippleStatus,
   startRipple,
+  deleteAsset,
 ];
 
 export function findTool(name: string): AnyTool | undefined {
