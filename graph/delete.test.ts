@@ -20,7 +20,7 @@ describe('deleting assets', () => {
     const f = await rippleFamily(deps);
     const before = await deps.assets.count();
     await expect(planDelete(deps, f.master)).rejects.toThrow(
-      /has 5 dependents \(4 renditions, 1 localized\) made from it: choose cascade/,
+      /has 5 dependents \(4 renditions, 1 localized cut\) made from it: choose cascade/,
     );
     // The approval request itself is refused: nobody is asked to approve what cannot run.
     await expect(

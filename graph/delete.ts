@@ -21,7 +21,10 @@ export interface DeletePlan {
   dependents: { total: number; byKind: Record<string, number> };
 }
 
-const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+const plural = (n: number, w: string) =>
+  `${n} ${w}${n === 1 ? '' : w.endsWith('child') ? 'ren' : 's'}`;
+/** Asset kinds as people count them: "2 localized cuts", not "2 localizeds". */
+const KIND_NOUN: Record<string, string> = { localized: 'localized cut' };
 
 /** What a delete would do, or the reason it is refused (an AppError 'conflict'). */
 export async function planDelete(
@@ -38,7 +41,7 @@ export async function planDelete(
   for (const a of kinds) byKind[a.kind] = (byKind[a.kind] ?? 0) + 1;
   const dependents = { total: below.length, byKind };
   const words = Object.entries(byKind)
-    .map(([k, n]) => plural(n, k))
+    .map(([k, n]) => plural(n, KIND_NOUN[k] ?? k))
     .join(', ');
   let ids = [id];
   let moves: DeletePlan['moves'] = [];

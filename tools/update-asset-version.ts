@@ -57,7 +57,7 @@ export const updateAssetVersion = defineTool({
     { say: 'update {id} with the new file {upload}' },
     { say: 'replace the file of {id} with {upload}' },
     { say: 'this is a new version of {id} {upload}' },
-    { say: 'swap in the retouched file {upload} for {id}' },
+    { say: 'swap in the corrected file {upload} for {id}' },
     { say: 'replace {id} with this image {upload}' },
   ],
   view: (out) =>

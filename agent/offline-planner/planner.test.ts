@@ -247,10 +247,8 @@ describe('requests as people phrase them, hostile ones included', () => {
     expect(s.text).toMatch(
       /^I can't generate new images with the tools I have\. The closest I can do is list-assets:/,
     );
-    const delist = step([user(`delete ${A}`)]);
-    expect(delist.calls).toEqual([]);
-    expect(delist.text).toMatch(
-      /^I can't delete assets with the tools I have\. The closest I can do is set-asset-status:/,
-    );
+    const upscale = step([user(`please upscale ${A}`)]);
+    expect(upscale.calls).toEqual([]);
+    expect(upscale.text).toMatch(/^I can't edit the pixels of an image with the tools I have/);
   });
 });

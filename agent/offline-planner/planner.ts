@@ -443,13 +443,6 @@ const CAPABILITIES: Capability[] = [
     closest: 'list assets',
   },
   {
-    verbs: 'delete|erase|destroy|purge|wipe',
-    object: '(?!.{0,30}\\b(?:keywords?|tags?|description|title)\\b)',
-    words: ['delet', 'eras', 'destroy', 'purg'],
-    cannot: 'delete assets',
-    closest: 'archive {id}',
-  },
-  {
     verbs: 'upscale|retouch|photoshop|recolou?r|rotate|flip',
     words: ['upscal', 'retouch', 'rotat', 'recolo'],
     cannot: 'edit the pixels of an image',
