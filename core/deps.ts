@@ -22,6 +22,7 @@ import { connectStore } from '../store/connect.ts';
 import { ConversationsRepository } from '../store/conversations.repository.ts';
 import { EmbeddingsRepository } from '../store/embeddings.repository.ts';
 import { GraphRepository } from '../store/graph.repository.ts';
+import { LineageIndex } from '../store/lineage-index.ts';
 import { ListingIndex } from '../store/listing-index.ts';
 import { PerformanceRepository } from '../store/performance.repository.ts';
 import { ProposalsRepository } from '../store/proposals.repository.ts';
@@ -135,7 +136,11 @@ export async function createDeps(
     pollMs: /^(wss?|https?):\/\//.test(url) ? 0 : 1_000,
     log,
   });
-  const catalog = new CatalogRepository(db);
+  const lineage = new LineageIndex(db, {
+    pollMs: /^(wss?|https?):\/\//.test(url) ? 0 : 1_000,
+    log,
+  });
+  const catalog = new CatalogRepository(db, lineage);
   const embeddings = new EmbeddingsRepository(db);
   const assets = new AssetsRepository(db, listing);
   const vectors = new VectorIndex(embeddings, {
@@ -155,7 +160,7 @@ export async function createDeps(
   });
   const blobs = opts.blobs ?? new FsBlobStore(config.blobDir);
   const specs = await loadSpecs(config.renditions.specsFile);
-  const graph = new GraphRepository(db);
+  const graph = new GraphRepository(db, { lineage, catalog });
   const deps = {
     config,
     log,

@@ -89,6 +89,7 @@ export async function deleteAssets(
   }
   await deps.assets.deleteMany(plan.ids);
   // This process's sidecars forget them now; other processes read the tombstones.
+  deps.graph.changed();
   deps.text.remove(plan.ids);
   deps.vectors.remove(plan.ids);
   await deps.clip.remove(plan.ids);

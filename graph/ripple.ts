@@ -178,9 +178,7 @@ export class Ripples {
     const reached = new Set([root.id]);
     const remaking = new Set([root.id]);
     const items: RippleItem[] = [];
-    const titles = new Map(
-      (await this.deps.assets.byIds(uses.steps.map((s) => s.id))).map((a) => [a.id, a] as const),
-    );
+    const titles = uses.assets;
     for (const s of uses.steps) {
       if (s.edge === 'variant_of' || !reached.has(s.from)) continue;
       reached.add(s.id);
@@ -231,14 +229,16 @@ export class Ripples {
   }
 
   /**
-   * Stores the ripple of a version just written. `approvedBy`: a person has seen the plan and
-   * approved it (update-asset-version's approval shows it), so it may run whatever its size.
+   * Stores the ripple of a version just written; none when nothing derives from the asset.
+   * `approvedBy`: a person has seen the plan and approved it (update-asset-version's approval
+   * shows it), so it may run whatever its size.
    */
   async create(
     assetId: string,
     o: { fromVersion: number; by: string; approvedBy?: string },
-  ): Promise<RippleRecord> {
+  ): Promise<RippleRecord | null> {
     const p = await this.plan(assetId);
+    if (!p.items.length) return null;
     const waits = p.approval.length > 0 && !o.approvedBy;
     const r = await this.repo.create({
       root: p.root.id,

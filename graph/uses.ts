@@ -11,6 +11,8 @@ export interface Uses {
   steps: LineageStep[];
   /** Levels below the root: 0 for the root itself. */
   depthOf: Map<string, number>;
+  /** Every asset reached, the root included, read once for everyone who needs their fields. */
+  assets: Map<string, Asset>;
   placements: Placement[];
   campaigns: Map<string, Campaign>;
   /** Its campaign is active and its flight has not ended. */
@@ -19,16 +21,20 @@ export interface Uses {
 
 export async function usesOf(deps: Services, assetId: string, depth = 10): Promise<Uses> {
   const id = parseKey('asset', assetId);
-  const root = await deps.assets.get(id);
-  const { steps } = await deps.graph.walk(id, 'down', depth);
-  const depthOf = new Map<string, number>([[id, 0], ...steps.map((s) => [s.id, s.depth] as const)]);
-  const [placements, campaignList] = await Promise.all([
-    deps.catalog.placementsOf([...depthOf.keys()]),
-    deps.catalog.campaigns(),
+  const [root, { steps }] = await Promise.all([
+    deps.assets.get(id),
+    deps.graph.walk(id, 'down', depth),
   ]);
+  const depthOf = new Map<string, number>([[id, 0], ...steps.map((s) => [s.id, s.depth] as const)]);
+  const [placements, campaignList, found] = await Promise.all([
+    deps.graph.placementsOf([...depthOf.keys()]),
+    deps.catalog.campaigns(),
+    deps.assets.byIds(steps.map((s) => s.id)),
+  ]);
+  const assets = new Map([[root.id, root], ...found.map((a) => [a.id, a] as const)]);
   const campaigns = new Map(campaignList.map((c) => [c.id, c]));
   const today = new Date().toISOString().slice(0, 10);
   const live = (p: Placement) =>
     campaigns.get(p.campaign)?.status === 'active' && (!p.endDate || p.endDate >= today);
-  return { root, steps, depthOf, placements, campaigns, live };
+  return { root, steps, depthOf, assets, placements, campaigns, live };
 }

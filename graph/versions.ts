@@ -45,7 +45,8 @@ export async function replaceAssetFile(
     by: o.by,
     approvedBy: o.approvedBy,
   });
-  if (!planned.items.length || planned.state !== 'running') return { ...v, ripple: planned };
+  if (!planned) return v;
+  if (planned.state !== 'running') return { ...v, ripple: planned };
   const run = deps.ripples.run(planned.id);
   // Renditions keep being made after the answer; ripple-status follows them.
   run.catch((err) => deps.log.error({ err, ripple: planned.id }, 'ripple failed'));

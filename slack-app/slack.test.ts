@@ -2,8 +2,10 @@ import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type NodeHandler, nodeServer, serverApp } from '../cli/serve.ts';
+import { replaceAssetFile } from '../graph/versions.ts';
 import { type FakeSlack, startFakeSlack } from '../test/fake-slack.ts';
-import { makeTestDeps, seedImageAssets, type TestEnv } from '../test/helpers.ts';
+import { makeImage, makeTestDeps, seedImageAssets, type TestEnv } from '../test/helpers.ts';
+import { rippleFamily } from '../test/ripple-family.ts';
 
 const SECRET = 'slack-signing-secret-for-tests';
 let env: TestEnv | undefined;
@@ -317,6 +319,22 @@ describe('the Slack app: commands, DMs, notices', () => {
     expect(json).toContain('Thompson sampling');
     expect(json).toContain('approve proposal p1abc');
   });
+
+  it("posts a ripple's change report to SLACK_NOTIFY_CHANNEL when it ends", async () => {
+    const { deps } = await start({ SLACK_NOTIFY_CHANNEL: 'CRIPPLE' });
+    const f = await rippleFamily(deps);
+    const v = await replaceAssetFile(deps, f.master, await makeImage({ seed: 41 }), {
+      by: 'test',
+      approvedBy: 'test',
+    });
+    expect(v.ripple?.state).toBe('done');
+    const [post] = await slack!.waitFor('chat.postMessage');
+    expect(post!.body.channel).toBe('CRIPPLE');
+    const json = JSON.stringify(post!.body.blocks);
+    expect(json).toContain(`Ripple ${v.ripple!.id}`);
+    expect(json).toContain('4 re-made as new versions');
+    expect(json).toContain('1 needs a person');
+  }, 60_000);
 });
 
 describe('the Slack app in Socket Mode', () => {

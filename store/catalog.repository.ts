@@ -42,7 +42,11 @@ const PlacementRow = z.object({
 export class CatalogRepository {
   private writes = 0;
 
-  constructor(private readonly db: Surreal) {}
+  constructor(
+    private readonly db: Surreal,
+    /** Told of placement writes, so its next read catches up (store/lineage-index.ts). */
+    private readonly lineage?: { stale(): void },
+  ) {}
 
   /** Counts this process's writes to campaigns and channels, so caches of them know they are stale. */
   generation(): number {
@@ -146,6 +150,7 @@ export class CatalogRepository {
         },
       },
     );
+    this.lineage?.stale();
     return p;
   }
 

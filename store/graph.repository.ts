@@ -2,7 +2,10 @@
 import type { Surreal } from 'surrealdb';
 import { z } from 'zod';
 import { AppError } from '../core/errors.ts';
+import type { CatalogRepository } from './catalog.repository.ts';
 import { rid, zKey } from './ids.ts';
+import type { LineageIndex } from './lineage-index.ts';
+import type { Placement } from './models.ts';
 
 export type AssetEdge = 'derived_from' | 'localized_from' | 'variant_of';
 
@@ -43,7 +46,17 @@ const WalkRow = z.object({
 export type LineageNode = LineageStep;
 
 export class GraphRepository {
-  constructor(private readonly db: Surreal) {}
+  private readonly lineage?: LineageIndex;
+  private readonly catalog?: CatalogRepository;
+
+  constructor(
+    private readonly db: Surreal,
+    /** lineage serves walks and placements from memory; without it every level is a query. */
+    o: { lineage?: LineageIndex; catalog?: CatalogRepository } = {},
+  ) {
+    this.lineage = o.lineage;
+    this.catalog = o.catalog;
+  }
 
   /** child -edge-> parent, idempotent; `data` carries the recipe or the locale. */
   async relate(edge: AssetEdge, child: string, parent: string, data: Record<string, unknown> = {}) {
@@ -64,6 +77,7 @@ export class GraphRepository {
        };`,
       { edge, child: rid('asset', child), parent: rid('asset', parent), data },
     );
+    this.lineage?.stale();
   }
 
   /** The rendition a recipe made, by the recipe's hash: child, parent and what the edge carries. */
@@ -116,6 +130,7 @@ export class GraphRepository {
     depth: number,
     limit = 5000,
   ): Promise<{ steps: LineageStep[]; truncated: boolean }> {
+    if (this.lineage) return this.walkIndex(this.lineage, root, direction, depth, limit);
     const steps: LineageStep[] = [];
     const seen = new Set([root]);
     let frontier = [root];
@@ -125,7 +140,7 @@ export class GraphRepository {
         ${arrow}derived_from.{ ${far}, recipe, recipe_hash } AS d,
         ${arrow}localized_from.{ ${far}, locale, recipe, recipe_hash } AS l,
         ${arrow}variant_of.{ ${far} } AS v
-      FROM $ids`;
+      FROM $ids[*]`;
     for (let level = 1; level <= depth && frontier.length; level++) {
       const [rows] = await this.db.query<[unknown[]]>(sql, {
         ids: frontier.map((id) => rid('asset', id)),
@@ -186,6 +201,59 @@ export class GraphRepository {
       'UPDATE type::table($edge) MERGE $data WHERE in = $child AND out = $parent RETURN NONE',
       { edge, child: rid('asset', child), parent: rid('asset', parent), data },
     );
+    this.lineage?.stale();
+  }
+
+  /** Assets were deleted here: the lineage sidecar reads their tombstones before its next answer. */
+  changed(): void {
+    this.lineage?.stale();
+  }
+
+  /** The placements of these assets (from the lineage sidecar when there is one). */
+  async placementsOf(ids: readonly string[]): Promise<Placement[]> {
+    if (!this.lineage) {
+      if (!this.catalog) throw new Error('GraphRepository.placementsOf needs the catalog');
+      return this.catalog.placementsOf(ids);
+    }
+    await this.lineage.fresh();
+    return this.lineage.placementsOf(ids);
+  }
+
+  /** The same walk over the sidecar: breadth first, each node once, `limit` nodes at most. */
+  private async walkIndex(
+    index: LineageIndex,
+    root: string,
+    direction: 'down' | 'up',
+    depth: number,
+    limit: number,
+  ): Promise<{ steps: LineageStep[]; truncated: boolean }> {
+    await index.fresh();
+    const steps: LineageStep[] = [];
+    const seen = new Set([root]);
+    let frontier = [root];
+    for (let level = 1; level <= depth && frontier.length; level++) {
+      const next: string[] = [];
+      for (const from of frontier) {
+        for (const e of index.edgesOf(from, direction)) {
+          const id = direction === 'down' ? e.child : e.parent;
+          if (seen.has(id)) continue;
+          if (steps.length >= limit) return { steps, truncated: true };
+          seen.add(id);
+          steps.push({
+            id,
+            edge: e.edge,
+            from,
+            depth: level,
+            ...(e.recipe !== undefined ? { recipe: e.recipe } : {}),
+            ...(e.recipeHash ? { recipeHash: e.recipeHash } : {}),
+            ...(e.locale ? { locale: e.locale } : {}),
+          });
+          next.push(id);
+        }
+      }
+      frontier = next;
+    }
+    return { steps, truncated: false };
   }
 
   async edges(): Promise<{ edge: AssetEdge; child: string; parent: string }[]> {

@@ -104,24 +104,24 @@ export const impactOfChange = defineTool({
     });
   },
   run: async ({ assetId, cursor }, deps) => {
+    // asOf does not depend on the asset: read it while the walk runs.
+    const latest = deps.performance.latestDay();
     const uses = await usesOf(deps, assetId);
     const { root, steps, depthOf, placements, campaigns, live } = uses;
     const byKind: Record<string, number> = {};
-    for (let i = 0; i < steps.length; i += 500) {
-      for (const a of await deps.assets.byIds(steps.slice(i, i + 500).map((s) => s.id)))
-        byKind[a.kind] = (byKind[a.kind] ?? 0) + 1;
+    for (const s of steps) {
+      const kind = uses.assets.get(s.id)?.kind;
+      if (kind) byKind[kind] = (byKind[kind] ?? 0) + 1;
     }
-    // What a new version's ripple would re-make, by the same rules the ripple plans with.
-    const plan = await deps.ripples.planOf(uses);
-    const asOf = await deps.performance.latestDay();
+    // What a new version would re-make, by the rules the ripple plans with.
+    const [plan, asOf] = await Promise.all([deps.ripples.planOf(uses), latest]);
     const window = asOf ? { from: shiftDay(asOf, -(WINDOW_DAYS - 1)), to: asOf, asOf } : null;
-    const totals = new Map(
-      window
-        ? (await deps.performance.totalsByPlacement({ from: window.from, to: window.to })).map(
-            (t) => [t.placement, t],
-          )
-        : [],
-    );
+    const totals = window
+      ? await deps.performance.totalsFor(
+          placements.map((p) => p.id),
+          window,
+        )
+      : new Map();
     const rows = placements.map((p) => {
       const t = totals.get(p.id);
       return {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { views } from '../core/views.ts';
+import { lineagePath } from '../graph/picture.ts';
 import { parseKey } from '../store/ids.ts';
 import { AssetKind, AssetStatus } from '../store/models.ts';
 import { AssetIdInput } from './asset-views.ts';
@@ -51,6 +52,10 @@ export const traceLineage = defineTool({
       .default('both')
       .describe('descendants: what was made from it; ancestors: what it was made from'),
     depth: z.number().int().min(1).max(10).default(5).describe('levels to follow'),
+    as: z
+      .enum(['table', 'picture'])
+      .default('table')
+      .describe('picture: the answer is the lineage drawn, thumbnails on the nodes'),
   }),
   output: z.object({
     root: z.object({ id: z.string(), title: z.string(), kind: AssetKind, status: AssetStatus }),
@@ -62,6 +67,10 @@ export const traceLineage = defineTool({
       byKind: z.record(z.string(), z.number()).describe('descendants by kind'),
     }),
     truncated: z.boolean().describe('the walk stopped at 5000 assets'),
+    picture: z
+      .object({ url: z.string(), pngUrl: z.string() })
+      .describe('the lineage drawn, thumbnails on the nodes (SVG, and PNG for Slack)'),
+    as: z.enum(['table', 'picture']),
   }),
   examples: [
     { say: 'trace the lineage of {id}' },
@@ -70,11 +79,22 @@ export const traceLineage = defineTool({
     { say: 'all descendants of {id}', input: { direction: 'descendants' } },
     { say: 'full ancestry of {id} up to the master', input: { direction: 'ancestors' } },
     { say: 'trace {id} back to its master', input: { direction: 'ancestors' } },
+    { say: 'a diagram of the lineage of {id}', input: { as: 'picture' } },
+    { say: 'a picture of the lineage of {id}', input: { as: 'picture' } },
+    { say: 'show the lineage of {id} as a diagram', input: { as: 'picture' } },
   ],
   view: (out) => {
     const kinds = Object.entries(out.counts.byKind)
       .map(([k, n]) => `${n} ${k}`)
       .join(', ');
+    const summary = `Lineage of ${out.root.id} "${out.root.title}": ${out.counts.descendants} descendant${out.counts.descendants === 1 ? '' : 's'}${kinds ? ` (${kinds})` : ''}, ${out.counts.ancestors} ancestor${out.counts.ancestors === 1 ? '' : 's'}`;
+    if (out.as === 'picture') {
+      return views.picture({
+        url: out.picture.pngUrl,
+        alt: summary,
+        caption: `${summary} (SVG: ${out.picture.url})`,
+      });
+    }
     const row = (dir: string) => (n: Node) => [
       `${dir}${n.depth}`,
       `${'· '.repeat(n.depth - 1)}${n.id}`,
@@ -85,15 +105,17 @@ export const traceLineage = defineTool({
       n.status,
     ];
     return views.table({
-      title: `Lineage of ${out.root.id} "${out.root.title}": ${out.counts.descendants} descendant${out.counts.descendants === 1 ? '' : 's'}${kinds ? ` (${kinds})` : ''}, ${out.counts.ancestors} ancestor${out.counts.ancestors === 1 ? '' : 's'}`,
+      title: summary,
       columns: ['level', 'asset', 'title', 'kind', 'edge', 'made by', 'status'],
       rows: [...out.ancestors.map(row('↑')), ...out.descendants.map(row('↓'))],
       total: out.counts.descendants + out.counts.ancestors,
+      note: `As a picture: ${out.picture.url}`,
     });
   },
   run: async (input, deps) => {
     const id = parseKey('asset', input.assetId);
     const root = await deps.assets.get(id);
+    const q = { asset: id, direction: input.direction, depth: input.depth };
     const want = (d: 'descendants' | 'ancestors') =>
       input.direction === 'both' || input.direction === d;
     const [down, up] = await Promise.all([
@@ -138,6 +160,11 @@ export const traceLineage = defineTool({
       ancestors: up.steps.slice(0, SHOWN).flatMap(node),
       counts: { descendants: down.steps.length, ancestors: up.steps.length, byKind },
       truncated: down.truncated || up.truncated,
+      picture: {
+        url: deps.urls.chart(lineagePath(q, 'svg')),
+        pngUrl: deps.urls.chart(lineagePath(q, 'png')),
+      },
+      as: input.as,
     };
   },
 });

@@ -4,6 +4,7 @@ import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
 import type { Deps } from '../core/deps.ts';
 import { AppError } from '../core/errors.ts';
+import { LineageQuery, lineagePicture } from '../graph/picture.ts';
 import { ChartQuery } from '../insights/chart-query.ts';
 import { effectsChart, toPng, trendChart } from '../insights/charts.ts';
 import { describeZodError } from '../tools/define-tool.ts';
@@ -32,6 +33,26 @@ async function send(c: Context, svg: string, format: string) {
 }
 
 export function mountCharts(app: Hono, deps: Deps): void {
+  // The picture of an asset's lineage (graph/picture.ts): thumbnails on the nodes, labelled edges.
+  app.get('/charts/:file{lineage\\.(svg|png)}', async (c) => {
+    const format = c.req.param('file').split('.')[1]!;
+    const pic = await lineagePicture(deps, query(c, LineageQuery.strict()));
+    const headers = {
+      // The family changes as renditions are made: a short cache, unlike a dated chart.
+      'cache-control': 'private, max-age=30',
+      'x-content-type-options': 'nosniff',
+      'content-security-policy':
+        "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'",
+    };
+    if (format === 'png') {
+      return c.body(new Uint8Array(await pic.png()), 200, {
+        ...headers,
+        'content-type': 'image/png',
+      });
+    }
+    return c.body(pic.svg, 200, { ...headers, 'content-type': 'image/svg+xml; charset=utf-8' });
+  });
+
   app.get('/charts/:file{(trend|effects)\\.(svg|png)}', async (c) => {
     const [kind, format] = c.req.param('file').split('.') as ['trend' | 'effects', string];
     const q = query(c, ChartQuery.strict());
