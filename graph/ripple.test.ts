@@ -91,6 +91,9 @@ describe('a new version and its ripple', () => {
     );
     for (const id of [...f.untouched, f.cut]) expect((await deps.assets.get(id)).version).toBe(1);
     expect(await countRenditions(env)).toBe(renditionsBefore);
+    // Asked for again, the re-made rendition is found by its new recipe: no second file.
+    const [again] = await deps.renditions.request([f.master], [deps.specs.get('instagram-story')]);
+    expect(again).toMatchObject({ reused: true, assetId: f.story });
     const history = await deps.assets.versions(f.master);
     expect(history.map((h) => [h.version, h.supersedes ?? null])).toEqual([
       [2, 1],

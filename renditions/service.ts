@@ -455,20 +455,17 @@ export class RenditionService {
 
   /**
    * The same recipe against a new version of its source: the new file, the spec as it stands now,
-   * and, for smart crop, what to keep as read from the new version when it has been enriched (else
-   * the regions the old version had).
+   * and for smart crop what the source's enrichment says to keep, exactly as `recipe()` would
+   * build it today, so a later request for the same spec finds the re-made file by its hash.
    */
   rebase(recipe: unknown, source: Asset): Recipe {
     const r = Recipe.parse(recipe);
     const spec = this.d.specs.get(r.spec.id);
-    const read = [source.ocr, source.people, source.logo].some(
-      (x) => x?.assetVersion === source.version,
-    );
     return {
       ...r,
       source: source.blobKey,
       spec: { id: spec.id, version: spec.version },
-      ...(r.fit === 'smart-crop' && !r.focal && read ? { keep: keepRegions(source) } : {}),
+      keep: r.fit === 'smart-crop' && !r.focal ? keepRegions(source) : r.keep,
     };
   }
 

@@ -23,7 +23,12 @@ describe('the lineage sidecar', () => {
     // Written behind its back: an edge and a placement, then its walk sees both.
     await deps.graph.relate('localized_from', c!, r!, { locale: 'de-DE' });
     await deps.catalog.upsertCampaign({ id: 'kamp', slug: 'kamp', name: 'K', status: 'active' });
-    await deps.catalog.upsertPlacement({ id: 'p1', asset: c!, campaign: 'kamp', channel: 'web-hero' });
+    await deps.catalog.upsertPlacement({
+      id: 'p1',
+      asset: c!,
+      campaign: 'kamp',
+      channel: 'web-hero',
+    });
     const down = await other.walk(m!, 'down', 5);
     expect(down.steps.map((s) => [s.id, s.edge, s.depth, s.locale ?? s.recipeHash])).toEqual([
       [r, 'derived_from', 1, 'h1'],
