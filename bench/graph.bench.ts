@@ -32,8 +32,15 @@ const START = '2026-08-01';
 /** Children per node at each level below a master: 4 renditions, 2 cuts each, then 2, 2, 1. */
 const FAN = [4, 2, 2, 2, 1];
 /** Assets per master: 1 + 4 + 8 + 16 + 32 + 32. */
-let width = 1;
-const PER_MASTER = 1 + FAN.reduce((n, f) => n + (width *= f), 0);
+const PER_MASTER = (() => {
+  let n = 1;
+  let level = 1;
+  for (const f of FAN) {
+    level *= f;
+    n += level;
+  }
+  return n;
+})();
 const SPECS = ['instagram-story', 'web-hero', 'display-mrec', 'email-header'];
 const LOCALES = ['de-DE', 'fr-FR'];
 

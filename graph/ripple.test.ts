@@ -3,7 +3,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
-import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../core/deps.ts';
 import { ingestBuffer } from '../ingest/ingest.ts';
@@ -12,6 +11,7 @@ import { recipeHash } from '../renditions/render.ts';
 import { countRenditions, makeImage, makeTestDeps, type TestEnv } from '../test/helpers.ts';
 import { testRedis } from '../test/redis.ts';
 import { type RippleFamily, rippleFamily } from '../test/ripple-family.ts';
+import { bigJpeg, saw, startWorker } from '../test/workers.ts';
 import { invokeTool } from '../tools/define-tool.ts';
 import { startRipple } from '../tools/start-ripple.ts';
 import { replaceAssetFile } from './versions.ts';
@@ -210,50 +210,8 @@ describe('a new version and its ripple', () => {
     env = await makeTestDeps({ REDIS_URL: redis.url, QUEUE_PREFIX: prefix });
     const e = env;
     // Big enough that a rendition takes a while: the first worker is killed in the middle of one.
-    const big = async (seed: number) => {
-      const w = 6000;
-      const h = 4000;
-      const noise = Buffer.alloc((w / 10) * (h / 10) * 3);
-      for (let i = 0; i < noise.length; i++) noise[i] = ((i + seed) * 2654435761) >>> 24;
-      return sharp(noise, { raw: { width: w / 10, height: h / 10, channels: 3 } })
-        .resize(w, h)
-        .jpeg({ quality: 95 })
-        .toBuffer();
-    };
-    const worker = () => {
-      const child = spawn(
-        process.execPath,
-        [path.join(ROOT, 'bin/curator.js'), 'worker', '--concurrency', '1'],
-        {
-          cwd: ROOT,
-          env: {
-            ...process.env,
-            REDIS_URL: redis.url,
-            QUEUE_PREFIX: prefix,
-            DATA_DIR: e.dir,
-            LOG_LEVEL: 'info',
-            RENDITION_LOCK_MS: '2000',
-          },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      children.push(child);
-      const log = { text: '' };
-      child.stdout!.on('data', (d: Buffer) => {
-        log.text += d.toString();
-      });
-      child.stderr!.on('data', (d: Buffer) => {
-        log.text += d.toString();
-      });
-      return { child, log };
-    };
-    const saw = async (log: { text: string }, text: string, from = 0) => {
-      const until = Date.now() + 60_000;
-      while (!log.text.slice(from).includes(text)) {
-        if (Date.now() > until) throw new Error(`no "${text}" in:\n${log.text}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    };
+    const big = (seed: number) => bigJpeg(6000, 4000, seed);
+    const worker = () => startWorker({ redisUrl: redis.url, prefix, dataDir: e.dir }, children);
     const a = worker();
     await saw(a.log, 'rendition worker ready');
     const { asset: master } = await ingestBuffer(e.deps, await big(1), {

@@ -1,16 +1,15 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ingestBuffer } from '../ingest/ingest.ts';
 import { countRenditions, makeImage, makeTestDeps, type TestEnv } from '../test/helpers.ts';
 import { testRedis } from '../test/redis.ts';
+import { bigJpeg, saw, startWorker } from '../test/workers.ts';
 import { invokeTool } from '../tools/define-tool.ts';
 import { renditionStatus } from '../tools/rendition-status.ts';
 import { requestRenditions } from '../tools/request-renditions.ts';
 import { recipeHash } from './render.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const actor = { actor: { id: 'test', surface: 'test' as const } };
 let redis: { url: string; stop(): Promise<void> };
 let env: TestEnv | undefined;
@@ -179,53 +178,13 @@ describe('renditions as a service', () => {
     env = await makeTestDeps({ REDIS_URL: redis.url, QUEUE_PREFIX: prefix });
     const e = env;
     // Big enough that blur-fill takes a while: the first worker is killed in the middle of it.
-    const w = 7000;
-    const h = 4600;
-    const noise = Buffer.alloc((w / 10) * (h / 10) * 3);
-    for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24;
-    const big = await sharp(noise, { raw: { width: w / 10, height: h / 10, channels: 3 } })
-      .resize(w, h)
-      .jpeg({ quality: 95 })
-      .toBuffer();
+    const big = await bigJpeg(7000, 4600);
     const { asset } = await ingestBuffer(e.deps, big, {
       name: 'big.jpg',
       overrides: { kind: 'master' },
     });
-    const worker = (name: string) => {
-      const child = spawn(
-        process.execPath,
-        [path.join(ROOT, 'bin/curator.js'), 'worker', '--concurrency', '1'],
-        {
-          cwd: ROOT,
-          env: {
-            ...process.env,
-            REDIS_URL: redis.url,
-            QUEUE_PREFIX: prefix,
-            DATA_DIR: e.dir,
-            LOG_LEVEL: 'info',
-            RENDITION_LOCK_MS: '2000',
-          },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      children.push(child);
-      const log = { text: '' };
-      child.stderr!.on('data', (d: Buffer) => {
-        log.text += d.toString();
-      });
-      child.stdout!.on('data', (d: Buffer) => {
-        log.text += d.toString();
-      });
-      return { child, log, name };
-    };
-    const saw = async (log: { text: string }, text: string, ms = 60_000) => {
-      const until = Date.now() + ms;
-      while (!log.text.includes(text)) {
-        if (Date.now() > until) throw new Error(`no "${text}" in:\n${log.text}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    };
-    const a = worker('a');
+    const worker = () => startWorker({ redisUrl: redis.url, prefix, dataDir: e.dir }, children);
+    const a = worker();
     await saw(a.log, 'rendition worker ready');
     const asked = e.deps.renditions.request([asset.id], [e.deps.specs.get('web-hero-2k')], {
       fit: 'blur-fill',
@@ -235,7 +194,7 @@ describe('renditions as a service', () => {
     a.child.kill('SIGKILL');
     await new Promise((r) => a.child.once('exit', r));
     expect(a.log.text).not.toContain('rendition made');
-    const b = worker('b');
+    const b = worker();
     const [item] = await asked;
     expect(item).toMatchObject({ state: 'done', width: 2560, height: 1440 });
     expect(b.log.text).toContain('rendition made');

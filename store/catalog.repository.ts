@@ -29,7 +29,8 @@ const ChannelRow = z.object({
   height: z.number(),
   network: opt(z.string()),
 });
-const PlacementRow = z.object({
+/** A placement row as stored (the lineage sidecar reads the same rows). */
+export const PlacementRow = z.object({
   id: zKey,
   asset: zKey,
   campaign: zKey,
@@ -196,7 +197,7 @@ export class CatalogRepository {
   }
 }
 
-function toPlacement(r: z.infer<typeof PlacementRow>): Placement {
+export function toPlacement(r: z.infer<typeof PlacementRow>): Placement {
   return {
     id: r.id,
     asset: r.asset,

@@ -9,6 +9,7 @@
 import type { Surreal } from 'surrealdb';
 import { z } from 'zod';
 import type { Logger } from '../core/log.ts';
+import { PlacementRow, toPlacement } from './catalog.repository.ts';
 import { opt, zKey, zTime } from './ids.ts';
 import type { Placement } from './models.ts';
 import { removedSince } from './tombstones.ts';
@@ -40,16 +41,7 @@ const EdgeRow = z.object({
   locale: opt(z.unknown()),
   updated_at: opt(zTime),
 });
-const PlacementRow = z.object({
-  id: zKey,
-  asset: zKey,
-  campaign: zKey,
-  channel: z.string(),
-  market: opt(z.string()),
-  start_date: opt(z.string()),
-  end_date: opt(z.string()),
-  updated_at: opt(zTime),
-});
+const PlacedRow = PlacementRow.extend({ updated_at: opt(zTime) });
 
 export class LineageIndex {
   private readonly down = new Map<string, Map<string, LineageEdge>>();
@@ -134,22 +126,14 @@ export class LineageIndex {
         });
       }
     }
-    for (const r of PlacementRow.array().parse(p ?? [])) {
+    for (const r of PlacedRow.array().parse(p ?? [])) {
       seen(r.updated_at);
       const map = this.placed.get(r.asset) ?? new Map<string, Placement>();
       // A placement moved to another asset leaves the old one.
       const was = this.placementAsset.get(r.id);
       if (was && was !== r.asset) this.placed.get(was)?.delete(r.id);
       this.placementAsset.set(r.id, r.asset);
-      map.set(r.id, {
-        id: r.id,
-        asset: r.asset,
-        campaign: r.campaign,
-        channel: r.channel,
-        market: r.market,
-        startDate: r.start_date,
-        endDate: r.end_date,
-      });
+      map.set(r.id, toPlacement(r));
       this.placed.set(r.asset, map);
     }
     for (const id of await removedSince(this.db, full ? undefined : since)) this.dropAsset(id);
