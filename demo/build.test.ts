@@ -8,6 +8,7 @@ import { replaceAssetFile } from '../graph/versions.ts';
 import { kindHash } from '../renditions/kinds.ts';
 import { renditionProcessor } from '../renditions/queue.ts';
 import { makeTestDeps, type TestEnv } from '../test/helpers.ts';
+import { checkBrand } from '../tools/check-brand.ts';
 import { invokeTool } from '../tools/define-tool.ts';
 import { impactOfChange } from '../tools/impact-of-change.ts';
 import { traceLineage } from '../tools/trace-lineage.ts';
@@ -326,6 +327,32 @@ describe('buildDemoLibrary (small library)', () => {
     expect(out.totals.conversions).toBe(rows.reduce((n, r) => n + r.conversions, 0));
     expect(out.window!.to).toBe(await deps.performance.latestDay());
   });
+
+  it('checks demo creatives against the brand kit with real OCR and logo detection: a planted tiny logo fails with its size, a clean creative passes', async () => {
+    const { deps } = env;
+    const ctx = { actor: { id: 'test', surface: 'test' as const } };
+    const entries = Object.entries(truth.assets).filter(([, a]) => a.kind === 'master');
+    const tiny = entries.find(([, a]) => a.violations.includes('logo_too_small'));
+    const clean = entries.find(([, a]) => a.violations.length === 0);
+    expect(tiny && clean).toBeTruthy();
+    const bad = await invokeTool(checkBrand, { assetId: tiny![0] }, deps, ctx);
+    const size = bad.findings.find((f) => f.check === 'logo size');
+    const box = tiny![1].layout.logo!.box;
+    expect(size).toMatchObject({ verdict: 'fail' });
+    // The measured width is the planted one, within a few pixels.
+    expect(Number(/\((\d+) px\)/.exec(size!.value)![1])).toBeGreaterThan(box.w - 6);
+    expect(Number(/\((\d+) px\)/.exec(size!.value)![1])).toBeLessThan(box.w + 6);
+    const good = await invokeTool(checkBrand, { assetId: clean![0] }, deps, ctx);
+    expect(good.findings.filter((f) => f.verdict === 'fail')).toEqual([]);
+    expect(good.findings.map((f) => f.check)).toEqual(
+      expect.arrayContaining([
+        'palette',
+        'logo size',
+        'disclaimer present',
+        'disclaimer legibility',
+      ]),
+    );
+  }, 120_000);
 
   it('refuses to delete a master with dependents, with the reason, and refuses a cycle', async () => {
     const { deps } = env;

@@ -354,6 +354,10 @@ async function seedCatalog(deps: Deps, logos: LogoSet): Promise<void> {
     rules: {
       ...BRAND_RULES,
       logoVariants: { standard: standard.key, reversed: reversed.key },
+      // Each campaign's disclaimer per locale: what brand QA looks for in the picture.
+      disclaimers: CAMPAIGNS.flatMap((c) =>
+        Object.entries(c.disclaimer).map(([locale, text]) => ({ campaign: c.slug, locale, text })),
+      ),
     },
   });
   // Channel records carry the spec's facts: the specs are the one source of sizes.

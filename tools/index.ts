@@ -2,6 +2,7 @@
 
 import { assetHistory } from './asset-history.ts';
 import { chartPerformance } from './chart-performance.ts';
+import { checkBrand } from './check-brand.ts';
 import { decideProposal } from './decide-proposal.ts';
 import type { AnyTool } from './define-tool.ts';
 import { deleteAsset } from './delete-asset.ts';
@@ -53,6 +54,7 @@ export const catalog: readonly AnyTool[] = [
   rippleStatus,
   startRipple,
   deleteAsset,
+  checkBrand,
 ];
 
 export function findTool(name: string): AnyTool | undefined {
