@@ -529,7 +529,26 @@ export interface SeededLibrary {
 }
 
 export async function seedLibrary(deps: Deps): Promise<SeededLibrary> {
-  for (const c of CAMPAIGNS) await deps.catalog.upsertCampaign({ ...c, status: 'active' });
+  // A brand kit, so brand QA has something to check against: the spring palette is on brand.
+  await deps.catalog.upsertBrand({
+    id: 'meadow',
+    name: 'Meadow Outdoor',
+    palette: [
+      { hex: '#228b22', name: 'Meadow Green', role: 'primary' },
+      { hex: '#ffd700', name: 'Sun Gold', role: 'accent' },
+      { hex: '#1e3a5f', name: 'Deep Lake', role: 'secondary' },
+    ],
+    rules: {
+      logo: { required: true, minWidthFraction: 0.1, minWidthPx: 40, clearSpaceFraction: 0.03 },
+      disclaimers: CAMPAIGNS.map((c) => ({
+        campaign: c.id,
+        locale: 'en-US',
+        text: `${c.name} offers valid while stocks last. Terms apply.`,
+      })),
+    },
+  });
+  for (const c of CAMPAIGNS)
+    await deps.catalog.upsertCampaign({ ...c, brand: 'meadow', status: 'active' });
   for (const c of CHANNELS) await deps.catalog.upsertChannel(c);
   const ids: Record<string, string> = {};
   for (const a of ASSETS) {

@@ -38,6 +38,8 @@ export const setAssetStatus = defineTool({
   output: SetAssetStatusResult,
   examples: [
     { say: 'archive {id}', input: { status: 'archived' } },
+    { say: '{id} is off brand, archive it', input: { status: 'archived' } },
+    { say: '{id} does not fit the brand, please archive it', input: { status: 'archived' } },
     { say: 'archive all {channel} assets in {campaign}', input: { status: 'archived' } },
     { say: 'archive everything from {campaign}', input: { status: 'archived' } },
     { say: 'approve {id}', input: { status: 'approved' } },
