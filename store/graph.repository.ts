@@ -42,6 +42,24 @@ const WalkRow = z.object({
   v: z.array(WalkEdge).default([]),
 });
 
+/** A step of a walk: what the edge carries, without the fields it does not. */
+function stepOf(
+  e: { edge: AssetEdge; recipe?: unknown; recipeHash?: string; locale?: string },
+  id: string,
+  from: string,
+  depth: number,
+): LineageStep {
+  return {
+    id,
+    edge: e.edge,
+    from,
+    depth,
+    ...(e.recipe !== undefined && e.recipe !== null ? { recipe: e.recipe } : {}),
+    ...(e.recipeHash ? { recipeHash: e.recipeHash } : {}),
+    ...(e.locale ? { locale: e.locale } : {}),
+  };
+}
+
 /** A direct neighbour: `from` is the asset asked about (its child, for a parent). */
 export type LineageNode = LineageStep;
 
@@ -158,15 +176,19 @@ export class GraphRepository {
           if (!id || seen.has(id)) continue;
           if (steps.length >= limit) return { steps, truncated: true };
           seen.add(id);
-          steps.push({
-            id,
-            edge: e.edge,
-            from,
-            depth: level,
-            ...(e.recipe !== undefined ? { recipe: e.recipe } : {}),
-            ...(e.recipe_hash ? { recipeHash: e.recipe_hash } : {}),
-            ...(e.locale ? { locale: String(e.locale) } : {}),
-          });
+          steps.push(
+            stepOf(
+              {
+                edge: e.edge,
+                recipe: e.recipe,
+                recipeHash: e.recipe_hash,
+                locale: e.locale ? String(e.locale) : undefined,
+              },
+              id,
+              from,
+              level,
+            ),
+          );
           next.push(id);
         }
       }
@@ -239,15 +261,7 @@ export class GraphRepository {
           if (seen.has(id)) continue;
           if (steps.length >= limit) return { steps, truncated: true };
           seen.add(id);
-          steps.push({
-            id,
-            edge: e.edge,
-            from,
-            depth: level,
-            ...(e.recipe !== undefined ? { recipe: e.recipe } : {}),
-            ...(e.recipeHash ? { recipeHash: e.recipeHash } : {}),
-            ...(e.locale ? { locale: e.locale } : {}),
-          });
+          steps.push(stepOf(e, id, from, level));
           next.push(id);
         }
       }
