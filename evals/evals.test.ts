@@ -18,7 +18,8 @@ describe('evals', () => {
     const failed = report.cases.filter((c) => !c.pass).map((c) => `${c.id}: ${c.why.join('; ')}`);
     expect(failed).toEqual([]);
     expect(report.passed).toBe(cases.length);
-  });
+    // A whole eval run: brand QA cases read real OCR and logos (seconds each on 2 cores).
+  }, 180_000);
 
   it('the paraphrases (written blind, at least two per case) score at least 90%, apart from the cases', async () => {
     const cases = await loadCases();
