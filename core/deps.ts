@@ -160,7 +160,7 @@ export async function createDeps(
   });
   const blobs = opts.blobs ?? new FsBlobStore(config.blobDir);
   const specs = await loadSpecs(config.renditions.specsFile);
-  const graph = new GraphRepository(db, { lineage, catalog });
+  const graph = new GraphRepository(db, lineage);
   const deps = {
     config,
     log,

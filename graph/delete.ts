@@ -64,7 +64,7 @@ export async function planDelete(
     }
     moves = children.map((c) => ({ child: c.id, edge: c.edge, to: parent.id }));
   }
-  const placed = await deps.catalog.placementsOf(ids);
+  const placed = await deps.graph.placementsOf(ids);
   if (placed.length) {
     const where = [...new Set(placed.map((p) => p.campaign))];
     throw new AppError(

@@ -173,7 +173,7 @@ export class Ripples {
   }
 
   /** The plan from a walk already made (impact-of-change counts with the same rules). */
-  async planOf(uses: Uses): Promise<RipplePlan> {
+  planOf(uses: Uses): RipplePlan {
     const root = uses.root;
     const reached = new Set([root.id]);
     const remaking = new Set([root.id]);
@@ -247,16 +247,16 @@ export class Ripples {
       toVersion: p.root.version,
       state: waits ? 'awaiting_approval' : 'running',
       approval: p.approval,
+      approvedBy: o.approvedBy,
       items: p.items,
       live: p.live,
       createdBy: o.by,
     });
-    if (o.approvedBy) await this.repo.save(r.id, { approvedBy: o.approvedBy });
     this.deps.log.info(
       { ripple: r.id, root: r.root, remake: p.remake, manual: p.manual, waits },
       'ripple planned',
     );
-    return { ...r, approvedBy: o.approvedBy };
+    return r;
   }
 
   async get(id: string): Promise<RippleRecord> {
@@ -269,14 +269,25 @@ export class Ripples {
     return this.repo.latestOf(parseKey('asset', assetId));
   }
 
-  /** A ripple that waited for approval, approved by a person: it runs now. */
-  async approve(id: string, by: string): Promise<RippleRecord> {
+  /**
+   * A ripple that waited for approval, approved by a person: it is running when this resolves,
+   * and `done` resolves when it ends.
+   */
+  async start(
+    id: string,
+    by: string,
+  ): Promise<{ ripple: RippleRecord; done: Promise<RippleRecord> }> {
     const r = await this.get(id);
     if (r.state !== 'awaiting_approval') {
       throw new AppError('conflict', `ripple ${r.id} is ${r.state.replace('_', ' ')}, not waiting`);
     }
     await this.repo.save(r.id, { state: 'running', approvedBy: by });
-    return this.run(r.id);
+    return { ripple: { ...r, state: 'running', approvedBy: by }, done: this.run(r.id) };
+  }
+
+  /** Starts a waiting ripple and waits for it to end. */
+  async approve(id: string, by: string): Promise<RippleRecord> {
+    return (await this.start(id, by)).done;
   }
 
   /** Runs (or resumes) a ripple to its end; one run per ripple at a time in this process. */
@@ -312,7 +323,14 @@ export class Ripples {
     if (!r.startedAt) await this.repo.save(r.id, { started: true });
     const items = r.items.map((i) => ({ ...i }));
     const byAsset = new Map(items.map((i) => [i.asset, i]));
-    const save = () => this.repo.save(r.id, { items });
+    // Progress is written every few files (and at each level's end), not per file: a file recorded
+    // but not yet written down is found again on resume by the new recipe hash on its edge.
+    let unsaved = 0;
+    const save = async (force = false) => {
+      if (!force && ++unsaved < 10) return;
+      unsaved = 0;
+      await this.repo.save(r.id, { items });
+    };
     const depths = [...new Set(items.map((i) => i.depth))].sort((a, b) => a - b);
     for (const depth of depths) {
       const level = items.filter((i) => i.depth === depth && i.state === 'pending');
@@ -339,7 +357,7 @@ export class Ripples {
           Object.assign(item, { state: 'failed', error: (e as Error).message });
         }
       }
-      await save();
+      await save(true);
       if (!work.length) continue;
       const results = await renditions.remake(
         `ripple-${r.id}-${depth}`,
@@ -387,6 +405,7 @@ export class Ripples {
         }
         await save();
       }
+      await save(true);
     }
     await this.repo.save(r.id, { state: 'done', items, finished: true });
     const done = await this.get(r.id);

@@ -58,6 +58,12 @@ export function tooLarge(bytes: number, limit: number): AppError {
   );
 }
 
+/** A file too large or empty is refused before anything reads it. */
+function checkBytes(data: Buffer, maxFileBytes: number): void {
+  if (data.length > maxFileBytes) throw tooLarge(data.length, maxFileBytes);
+  if (data.length === 0) throw new AppError('rejected', 'empty file (0 bytes)');
+}
+
 function derivedTags(a: ImageAnalysis, extra: Tag[] = []): Tag[] {
   const tags = new Map<string, Tag>();
   const add = (t: Tag) => {
@@ -148,8 +154,7 @@ export async function ingestBuffer(
 ): Promise<IngestOutcome> {
   const name = sanitizeName(opts.name);
   const { maxPixels, maxFileBytes } = deps.config.limits;
-  if (data.length > maxFileBytes) throw tooLarge(data.length, maxFileBytes);
-  if (data.length === 0) throw new AppError('rejected', 'empty file (0 bytes)');
+  checkBytes(data, maxFileBytes);
   const contentHash = sha256(data);
   const existing = await deps.assets.byContentHash(contentHash);
   if (existing) return asDuplicate(deps, existing, opts.campaign);
@@ -219,8 +224,7 @@ export async function ingestVersion(
   opts: { name?: string; expectVersion?: number; note?: string; by?: string } = {},
 ): Promise<VersionOutcome> {
   const { maxPixels, maxFileBytes } = deps.config.limits;
-  if (data.length > maxFileBytes) throw tooLarge(data.length, maxFileBytes);
-  if (data.length === 0) throw new AppError('rejected', 'empty file (0 bytes)');
+  checkBytes(data, maxFileBytes);
   const current = await deps.assets.get(assetId);
   const contentHash = sha256(data);
   if (contentHash === current.contentHash) {

@@ -165,19 +165,6 @@ export class CatalogRepository {
     ].sort();
   }
 
-  /** The placements of any of these assets: one query per 500 assets (the asset index serves it). */
-  async placementsOf(assets: readonly string[]): Promise<Placement[]> {
-    const out: Placement[] = [];
-    for (let i = 0; i < assets.length; i += 500) {
-      const [rows] = await this.db.query<[unknown[]]>(
-        'SELECT * FROM placement WHERE asset IN $assets ORDER BY id',
-        { assets: assets.slice(i, i + 500).map((a) => rid('asset', a)) },
-      );
-      out.push(...PlacementRow.array().parse(rows).map(toPlacement));
-    }
-    return out;
-  }
-
   async placements(filter: { campaign?: string; asset?: string } = {}): Promise<Placement[]> {
     const parts: string[] = [];
     const vars: Record<string, unknown> = {};

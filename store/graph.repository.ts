@@ -2,7 +2,6 @@
 import type { Surreal } from 'surrealdb';
 import { z } from 'zod';
 import { AppError } from '../core/errors.ts';
-import type { CatalogRepository } from './catalog.repository.ts';
 import { rid, zKey } from './ids.ts';
 import type { LineageIndex } from './lineage-index.ts';
 import type { Placement } from './models.ts';
@@ -28,20 +27,6 @@ export interface LineageStep {
   locale?: string;
 }
 
-const WalkEdge = z.object({
-  in: zKey.optional(),
-  out: zKey.optional(),
-  recipe: z.unknown().optional(),
-  recipe_hash: z.string().optional(),
-  locale: z.unknown().optional(),
-});
-const WalkRow = z.object({
-  id: zKey,
-  d: z.array(WalkEdge).default([]),
-  l: z.array(WalkEdge).default([]),
-  v: z.array(WalkEdge).default([]),
-});
-
 /** A step of a walk: what the edge carries, without the fields it does not. */
 function stepOf(
   e: { edge: AssetEdge; recipe?: unknown; recipeHash?: string; locale?: string },
@@ -64,17 +49,11 @@ function stepOf(
 export type LineageNode = LineageStep;
 
 export class GraphRepository {
-  private readonly lineage?: LineageIndex;
-  private readonly catalog?: CatalogRepository;
-
   constructor(
     private readonly db: Surreal,
-    /** lineage serves walks and placements from memory; without it every level is a query. */
-    o: { lineage?: LineageIndex; catalog?: CatalogRepository } = {},
-  ) {
-    this.lineage = o.lineage;
-    this.catalog = o.catalog;
-  }
+    /** Serves walks and placements from memory (a query per level measured 36 ms at 10k). */
+    private readonly lineage: LineageIndex,
+  ) {}
 
   /** child -edge-> parent, idempotent; `data` carries the recipe or the locale. */
   async relate(edge: AssetEdge, child: string, parent: string, data: Record<string, unknown> = {}) {
@@ -95,7 +74,7 @@ export class GraphRepository {
        };`,
       { edge, child: rid('asset', child), parent: rid('asset', parent), data },
     );
-    this.lineage?.stale();
+    this.lineage.stale();
   }
 
   /** The rendition a recipe made, by the recipe's hash: child, parent and what the edge carries. */
@@ -139,8 +118,8 @@ export class GraphRepository {
 
   /**
    * The lineage below (`down`: what was made from it) or above (`up`: what it was made from) an
-   * asset, to `depth` levels: one query per level, whatever the level's width, each node once
-   * (a diamond or a cycle in old data never loops). Stops after `limit` nodes.
+   * asset, to `depth` levels, from the lineage sidecar: breadth first, each node once (a diamond or
+   * a cycle in old data never loops). Stops after `limit` nodes.
    */
   async walk(
     root: string,
@@ -148,47 +127,19 @@ export class GraphRepository {
     depth: number,
     limit = 5000,
   ): Promise<{ steps: LineageStep[]; truncated: boolean }> {
-    if (this.lineage) return this.walkIndex(this.lineage, root, direction, depth, limit);
+    await this.lineage.fresh();
     const steps: LineageStep[] = [];
     const seen = new Set([root]);
     let frontier = [root];
-    const far = direction === 'down' ? 'in' : 'out';
-    const arrow = direction === 'down' ? '<-' : '->';
-    const sql = `SELECT id,
-        ${arrow}derived_from.{ ${far}, recipe, recipe_hash } AS d,
-        ${arrow}localized_from.{ ${far}, locale, recipe, recipe_hash } AS l,
-        ${arrow}variant_of.{ ${far} } AS v
-      FROM $ids[*]`;
     for (let level = 1; level <= depth && frontier.length; level++) {
-      const [rows] = await this.db.query<[unknown[]]>(sql, {
-        ids: frontier.map((id) => rid('asset', id)),
-      });
       const next: string[] = [];
-      for (const row of WalkRow.array().parse(rows)) {
-        const from = row.id;
-        const edges = [
-          ...row.d.map((e) => ({ ...e, edge: 'derived_from' as const })),
-          ...row.l.map((e) => ({ ...e, edge: 'localized_from' as const })),
-          ...row.v.map((e) => ({ ...e, edge: 'variant_of' as const })),
-        ];
-        for (const e of edges) {
-          const id = e[far];
-          if (!id || seen.has(id)) continue;
+      for (const from of frontier) {
+        for (const e of this.lineage.edgesOf(from, direction)) {
+          const id = direction === 'down' ? e.child : e.parent;
+          if (seen.has(id)) continue;
           if (steps.length >= limit) return { steps, truncated: true };
           seen.add(id);
-          steps.push(
-            stepOf(
-              {
-                edge: e.edge,
-                recipe: e.recipe,
-                recipeHash: e.recipe_hash,
-                locale: e.locale ? String(e.locale) : undefined,
-              },
-              id,
-              from,
-              level,
-            ),
-          );
+          steps.push(stepOf(e, id, from, level));
           next.push(id);
         }
       }
@@ -223,51 +174,18 @@ export class GraphRepository {
       'UPDATE type::table($edge) MERGE $data WHERE in = $child AND out = $parent RETURN NONE',
       { edge, child: rid('asset', child), parent: rid('asset', parent), data },
     );
-    this.lineage?.stale();
+    this.lineage.stale();
   }
 
   /** Assets were deleted here: the lineage sidecar reads their tombstones before its next answer. */
   changed(): void {
-    this.lineage?.stale();
+    this.lineage.stale();
   }
 
-  /** The placements of these assets (from the lineage sidecar when there is one). */
+  /** The placements of these assets, from the lineage sidecar. */
   async placementsOf(ids: readonly string[]): Promise<Placement[]> {
-    if (!this.lineage) {
-      if (!this.catalog) throw new Error('GraphRepository.placementsOf needs the catalog');
-      return this.catalog.placementsOf(ids);
-    }
     await this.lineage.fresh();
     return this.lineage.placementsOf(ids);
-  }
-
-  /** The same walk over the sidecar: breadth first, each node once, `limit` nodes at most. */
-  private async walkIndex(
-    index: LineageIndex,
-    root: string,
-    direction: 'down' | 'up',
-    depth: number,
-    limit: number,
-  ): Promise<{ steps: LineageStep[]; truncated: boolean }> {
-    await index.fresh();
-    const steps: LineageStep[] = [];
-    const seen = new Set([root]);
-    let frontier = [root];
-    for (let level = 1; level <= depth && frontier.length; level++) {
-      const next: string[] = [];
-      for (const from of frontier) {
-        for (const e of index.edgesOf(from, direction)) {
-          const id = direction === 'down' ? e.child : e.parent;
-          if (seen.has(id)) continue;
-          if (steps.length >= limit) return { steps, truncated: true };
-          seen.add(id);
-          steps.push(stepOf(e, id, from, level));
-          next.push(id);
-        }
-      }
-      frontier = next;
-    }
-    return { steps, truncated: false };
   }
 
   async edges(): Promise<{ edge: AssetEdge; child: string; parent: string }[]> {

@@ -16,9 +16,7 @@ describe('the lineage sidecar', () => {
     const [m, r, c] = await deps.assets.createMany(['m', 'r', 'c'].map((k) => assetInput(k)));
     await deps.graph.relate('derived_from', r!, m!, { recipe_hash: 'h1' });
     // Another process: its own sidecar over the same store, caught up on every read.
-    const other = new GraphRepository(deps.db, {
-      lineage: new LineageIndex(deps.db, { pollMs: 0 }),
-    });
+    const other = new GraphRepository(deps.db, new LineageIndex(deps.db, { pollMs: 0 }));
     expect((await other.walk(m!, 'down', 5)).steps.map((s) => s.id)).toEqual([r]);
     // Written behind its back: an edge and a placement, then its walk sees both.
     await deps.graph.relate('localized_from', c!, r!, { locale: 'de-DE' });

@@ -104,6 +104,7 @@ export class RipplesRepository {
         to_version: r.toVersion,
         state: r.state,
         approval: r.approval,
+        ...(r.approvedBy ? { approved_by: r.approvedBy } : {}),
         items: r.items,
         live: r.live,
         created_by: r.createdBy,

@@ -114,7 +114,8 @@ export const impactOfChange = defineTool({
       if (kind) byKind[kind] = (byKind[kind] ?? 0) + 1;
     }
     // What a new version would re-make, by the rules the ripple plans with.
-    const [plan, asOf] = await Promise.all([deps.ripples.planOf(uses), latest]);
+    const plan = deps.ripples.planOf(uses);
+    const asOf = await latest;
     const window = asOf ? { from: shiftDay(asOf, -(WINDOW_DAYS - 1)), to: asOf, asOf } : null;
     const totals = window
       ? await deps.performance.totalsFor(

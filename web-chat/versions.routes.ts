@@ -91,15 +91,9 @@ export function mountVersions(app: Hono, deps: Deps): void {
 
   app.post('/api/ripples/:id/start', async (c) => {
     const user = webUser(c);
-    const r = await deps.ripples.get(c.req.param('id'));
-    if (r.state !== 'awaiting_approval') {
-      throw new AppError('conflict', `ripple ${r.id} is ${r.state.replace('_', ' ')}, not waiting`);
-    }
-    deps.ripples
-      .approve(r.id, user)
-      .catch((err) => deps.log.error({ err, ripple: r.id }, 'ripple failed'));
+    const { ripple, done } = await deps.ripples.start(c.req.param('id'), user);
     // Started: the answer does not wait for the files; GET /api/ripples/:id follows them.
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    return c.json(rippleSummary(await deps.ripples.get(r.id)), 202);
+    done.catch((err) => deps.log.error({ err, ripple: ripple.id }, 'ripple failed'));
+    return c.json(rippleSummary(ripple), 202);
   });
 }
